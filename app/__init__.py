@@ -1,0 +1,47 @@
+"""Crosswalk web app: ``create_app(config)`` with one blueprint per surface (Flask tutorial
+``flaskr`` layout). Views parse input and call ``kg`` verbs; they hold no logic of their own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from kg.config import default_data_dir
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        DATA_DIR=str(default_data_dir()),
+        SPARQL_TIMEOUT_S=float(os.environ.get("KG_SPARQL_TIMEOUT", "10")),
+        SPARQL_ROW_CAP=int(os.environ.get("KG_SPARQL_ROW_CAP", "10000")),
+        SPARQL_WORKERS=int(os.environ.get("KG_SPARQL_WORKERS", "2")),
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        SEARCH_ENABLED=True,
+    )
+    if config:
+        app.config.update(config)
+    app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
+
+    from app.services import Services
+
+    app.extensions["crosswalk"] = Services(app.config)
+
+    from app.blueprints import dataset, home, search, sparql
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_blueprint(sparql.bp)
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app

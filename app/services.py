@@ -1,0 +1,67 @@
+"""Per-app shared state: the read-only store checkpoint, the searcher, the SPARQL executor.
+
+Readers open the newest checkpoint made by ingest/link (never the primary store), and reopen
+it when a newer one appears, so a running server sees new ingests without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from kg.config import DataDir
+from kg.store.oxigraph import GraphStore, latest_checkpoint
+
+
+class NoDataError(RuntimeError):
+    """The data directory holds no checkpoint yet: nothing has been ingested."""
+
+
+class Services:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.dirs = DataDir(Path(config["DATA_DIR"]))
+        self._lock = threading.Lock()
+        self._store: GraphStore | None = None
+        self._store_path: Path | None = None
+        self._searcher = None
+        self._searcher_stamp: object = None
+        self._sparql = None
+
+    def store(self) -> GraphStore:
+        """The newest checkpoint, opened read-only."""
+        path = latest_checkpoint(self.dirs.checkpoints)
+        if path is None:
+            raise NoDataError(
+                f"no data in {self.dirs.root}: run `kg ingest PATH` and `kg link` first"
+            )
+        with self._lock:
+            if self._store is None or path != self._store_path:
+                self._store = GraphStore(path, read_only=True)
+                self._store_path = path
+            return self._store
+
+    def searcher(self):  # type: ignore[no-untyped-def]
+        from kg.linking.search import Searcher
+
+        store = self.store()
+        stamp = (self._store_path, Searcher.index_stamp(self.dirs))
+        with self._lock:
+            if self._searcher is None or stamp != self._searcher_stamp:
+                self._searcher = Searcher(self.dirs, store)
+                self._searcher_stamp = stamp
+            return self._searcher
+
+    def sparql(self):  # type: ignore[no-untyped-def]
+        from kg.sparql import SparqlExecutor
+
+        with self._lock:
+            if self._sparql is None:
+                self._sparql = SparqlExecutor(
+                    data_dir=self.dirs.root,
+                    timeout_s=float(self.config["SPARQL_TIMEOUT_S"]),
+                    row_cap=int(self.config["SPARQL_ROW_CAP"]),
+                    workers=int(self.config["SPARQL_WORKERS"]),
+                )
+            return self._sparql

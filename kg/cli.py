@@ -1,0 +1,219 @@
+"""The ``kg`` command. Each command parses options and calls library verbs (sssom-py cli.py).
+
+Exit codes: 0 success; 1 finished, but some inputs or records could not be lifted (each error
+is printed, the rest was stored); 2 usage error; 3 no data in the data directory; 4 `kg
+validate --strict` found violations.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.config import DataDir, default_data_dir
+
+EXIT_LIFT_ERRORS = 1
+EXIT_NO_DATA = 3
+EXIT_VIOLATIONS = 4
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_data_dir,
+    show_default="./data or $KG_DATA_DIR",
+    help="Where the store, raw records and index live.",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Crosswalk: lift lab dataset metadata into one validated, linked RDF graph."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _format_choices() -> list[str]:
+    from kg.lifting import lifters
+
+    return [lf.format.name for lf in lifters()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(_format_choices()), help="Force a format (default: detect from content).")
+@click.option("--source", help="Source (catalog) name for every input (default: from the path).")
+@data_dir_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[Path, ...], fmt: str | None, source: str | None, data_dir: Path, quiet: bool) -> None:
+    """Lift, validate and store files or directories (formats may be mixed)."""
+    sys.exit(_ingest(list(paths), fmt=fmt, source=source, data_dir=data_dir, quiet=quiet))
+
+
+def _ingest(paths: list[Path], *, fmt: str | None, source: str | None, data_dir: Path, quiet: bool) -> int:
+    from tqdm import tqdm
+
+    from kg.pipeline import Ingestor, discover
+
+    total = sum(1 for _ in discover(paths, source=source))
+    with tqdm(total=total, unit="file", desc="ingest", disable=quiet, file=sys.stderr) as bar:
+        result = Ingestor(data_dir).ingest(paths, format=fmt, source=source, progress=bar.update)
+    for err in result.errors:
+        click.echo(f"error: {err}", err=True)
+    click.echo(
+        f"{result.files} files, {result.records} records: {result.stored} stored, "
+        f"{result.unchanged} unchanged, {len(result.errors)} errors, "
+        f"{result.violations} with violations (stored and marked)"
+    )
+    for name, counts in sorted(result.per_source.items()):
+        click.echo(
+            f"  {name}: {counts.get('records', 0)} records, {counts.get('stored', 0)} stored, "
+            f"{counts.get('unchanged', 0)} unchanged, {counts.get('violations', 0)} with violations"
+        )
+    t = result.timings
+    click.echo(
+        f"time: lift {t.get('lift', 0):.2f}s, validate {t.get('validate', 0):.2f}s, store {t.get('store', 0):.2f}s"
+        f" · run {result.run}"
+    )
+    if result.stored:
+        click.echo("next: `kg link` to update related datasets and the search index")
+    return EXIT_LIFT_ERRORS if result.errors else 0
+
+
+@main.command()
+@data_dir_option
+@click.option("--source", help="Only this source.")
+@click.option("--records", "show_records", is_flag=True, help="List each record with violations.")
+@click.option("--strict", is_flag=True, help=f"Exit {EXIT_VIOLATIONS} when any record has violations.")
+def validate(data_dir: Path, source: str | None, show_records: bool, strict: bool) -> None:
+    """Summarise the stored validation reports per source."""
+    from kg.validation.summary import summarise
+
+    store = _open_store(data_dir)
+    summary = summarise(store, source=source)
+    for s in summary.sources:
+        click.echo(
+            f"{s.name}: {s.records} records, {s.violation} with violations, {s.warning} with warnings, "
+            f"{s.conforms} conform"
+        )
+        for (severity, field, message), count in s.top_rules[:8]:
+            click.echo(f"    {count:5d} × {severity}: {field or '-'}: {message}")
+        if show_records:
+            for rec in s.failing:
+                click.echo(f"    ✗ {rec['id']} ({rec['file']}): {rec['field'] or '-'}: {rec['message']}")
+    if strict and any(s.violation for s in summary.sources):
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command("link")
+@data_dir_option
+@click.option("--threshold", type=float, default=None, help="Minimum cosine similarity (default 0.5).")
+@click.option("--top-k", type=int, default=None, help="Links kept per dataset (default 5).")
+@click.option("--quiet", is_flag=True)
+def link_cmd(data_dir: Path, threshold: float | None, top_k: int | None, quiet: bool) -> None:
+    """Embed changed datasets, rebuild the vector index and the cross-source links."""
+    from kg.linking.linker import DEFAULT_THRESHOLD, DEFAULT_TOP_K, link
+
+    _open_store(data_dir, check_only=True)
+    result = link(
+        data_dir,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        top_k=DEFAULT_TOP_K if top_k is None else top_k,
+        progress=not quiet,
+    )
+    click.echo(
+        f"{result.datasets} datasets: {result.embedded} embedded, {result.cached} from cache; "
+        f"{result.links} links · run {result.run}"
+    )
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Flask's development server with reloading off.")
+def serve(data_dir: Path, host: str, port: int, debug: bool) -> None:
+    """Serve the web UI, /sparql and /api on http://HOST:PORT."""
+    _serve(data_dir, host, port, debug)
+
+
+def _serve(data_dir: Path, host: str, port: int, debug: bool = False) -> None:
+    from app import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir)})
+    click.echo(f"Crosswalk on http://{host}:{port}/  (data: {data_dir})")
+    if debug:
+        app.run(host=host, port=port, debug=False, threaded=True)
+    else:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(app, host=host, port=port, threads=8, ident="crosswalk")
+
+
+@main.command()
+@data_dir_option
+def stats(data_dir: Path) -> None:
+    """Counts per source, links, and the canonical hash of the graph."""
+    from kg.export import canonical_hash
+    from kg.stats import graph_stats
+
+    store = _open_store(data_dir)
+    s = graph_stats(store)
+    click.echo(f"{s.datasets} datasets, {len(s.sources)} sources, {s.links} links, {s.quads} quads")
+    for src in s.sources:
+        click.echo(f"  {src.name}: {src.datasets} datasets, {src.violations} with violations, {src.warnings} with warnings")
+    click.echo(f"canonical hash (N-Quads, run log excluded): {canonical_hash(store)}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--format", "fmt", type=click.Choice(["nquads"]), default="nquads", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+def export(data_dir: Path, fmt: str, output: Path | None) -> None:
+    """Dump every graph as N-Quads."""
+    store = _open_store(data_dir)
+    if output is None:
+        store.dump_nquads(sys.stdout.buffer)
+    else:
+        with open(output, "wb") as fh:
+            store.dump_nquads(fh)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Ingest and link only.")
+def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
+    """Ingest the sample corpus in examples/, link it, and serve the web UI."""
+    examples = REPO_ROOT / "examples"
+    if not examples.is_dir():
+        raise click.ClickException(f"sample corpus not found at {examples}")
+    _ingest([examples], fmt=None, source=None, data_dir=data_dir, quiet=False)
+    from kg.linking.linker import link
+
+    result = link(data_dir, progress=True)
+    click.echo(f"{result.datasets} datasets, {result.links} cross-source links")
+    if not no_serve:
+        _serve(data_dir, host, port)
+
+
+def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no-untyped-def]
+    from kg.store import GraphStore
+
+    dirs = DataDir(data_dir)
+    if not dirs.store.exists():
+        click.echo(f"no store in {data_dir}: run `kg ingest PATH` first", err=True)
+        sys.exit(EXIT_NO_DATA)
+    if check_only:
+        return None
+    return GraphStore(dirs.store)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

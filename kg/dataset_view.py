@@ -1,0 +1,256 @@
+"""Everything a dataset's landing page shows, read from the store (no Flask here)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.namespaces import BASE, CW, LINKS_GRAPH, normalize_doi, record_graph, validation_graph
+from kg.store import GraphStore
+
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+SH = "http://www.w3.org/ns/shacl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+LOCN = "http://www.w3.org/ns/locn#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass
+class Related:
+    key: str
+    iri: str
+    title: str
+    publisher: str
+    source: str
+    score: float
+    method: str
+    model: str
+
+
+@dataclass
+class DatasetView:
+    key: str
+    iri: str
+    graph: str
+    props: dict[str, list[str]] = field(default_factory=dict)  # dataset property IRI → values
+    publisher: list[str] = field(default_factory=list)
+    creators: list[str] = field(default_factory=list)
+    contacts: list[dict[str, str]] = field(default_factory=list)
+    distributions: list[dict[str, str]] = field(default_factory=list)
+    temporal: list[dict[str, str]] = field(default_factory=list)
+    spatial: list[dict[str, str]] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    validation_status: str = "Unknown"
+    validation_results: list[dict[str, str]] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+
+    def first(self, prop: str) -> str:
+        values = self.props.get(prop) or [""]
+        return values[0]
+
+    @property
+    def title(self) -> str:
+        return self.first(DCT + "title") or "(untitled dataset)"
+
+    @property
+    def source_name(self) -> str:
+        return self.provenance.get("source", "").rstrip("/").rsplit("/", 1)[-1]
+
+    def schema_org(self, page_url: str) -> str:
+        """schema.org Dataset JSON-LD for the page head (Google Dataset Search conventions)."""
+        doc: dict[str, object] = {
+            "@context": "https://schema.org/",
+            "@type": "Dataset",
+            "@id": self.iri,
+            "name": self.title,
+            "url": page_url,
+            "identifier": self.props.get(DCT + "identifier", []) + ([self.iri] if normalize_doi(self.iri) else []),
+        }
+        if self.first(DCT + "description"):
+            doc["description"] = self.first(DCT + "description")
+        if self.props.get(DCAT + "keyword"):
+            doc["keywords"] = self.props[DCAT + "keyword"]
+        if self.first(DCT + "license"):
+            doc["license"] = self.first(DCT + "license")
+        for prop, name in ((DCT + "issued", "datePublished"), (DCT + "modified", "dateModified"), (DCT + "created", "dateCreated")):
+            if self.first(prop):
+                doc[name] = self.first(prop)
+        if self.publisher:
+            doc["publisher"] = {"@type": "Organization", "name": self.publisher[0]}
+        if self.creators:
+            doc["creator"] = [{"@type": "Person", "name": c} for c in self.creators]
+        if self.temporal:
+            t = self.temporal[0]
+            doc["temporalCoverage"] = f"{t.get('start', '..')}/{t.get('end', '..')}"
+        if self.spatial:
+            s = self.spatial[0]
+            doc["spatialCoverage"] = {"@type": "Place", "name": s.get("name") or s.get("bbox", "")}
+        if self.distributions:
+            doc["distribution"] = [
+                {k: v for k, v in (("@type", "DataDownload"), ("contentUrl", d.get("download") or d.get("access")), ("encodingFormat", d.get("mediaType") or d.get("format")), ("name", d.get("title"))) if v}
+                for d in self.distributions
+            ]
+        if self.first(DCAT + "landingPage"):
+            doc["sameAs"] = self.first(DCAT + "landingPage")
+        text = json.dumps(doc, ensure_ascii=False, indent=1)
+        # Safe inside <script>: no "</" sequence can close the element early.
+        return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _rows(store: GraphStore, query: str) -> list[dict[str, str]]:
+    return store.select(query)
+
+
+def find_key(store: GraphStore, ident: str) -> str | None:
+    """The record key for a key, a DOI (``10.x/y``, ``doi:``, ``https://doi.org/``) or a dataset IRI."""
+    ident = ident.strip()
+    if len(ident) == 20 and all(c in "0123456789abcdef" for c in ident):
+        if store.store.contains_named_graph(ox.NamedNode(record_graph(ident))):
+            return ident
+    doi = normalize_doi(ident)
+    iri = f"https://doi.org/{doi}" if doi else ident
+    if not iri.startswith(("http://", "https://", "urn:")):
+        return None
+    rows = store.select(
+        f"SELECT ?key WHERE {{ GRAPH ?g {{ ?g <{CW.recordKey}> ?key ; <{FOAF}primaryTopic> <{_iri(iri)}> }} }} ORDER BY ?key LIMIT 1"
+    )
+    return rows[0]["key"] if rows else None
+
+
+def _iri(value: str) -> str:
+    return "".join(c for c in value if c not in '<>"{}|^`\\ \n\r\t')
+
+
+def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
+    g = record_graph(key)
+    if not store.store.contains_named_graph(ox.NamedNode(g)):
+        return None
+    top = _rows(store, f"SELECT ?ds WHERE {{ GRAPH <{g}> {{ <{g}> <{FOAF}primaryTopic> ?ds }} }}")
+    if not top:
+        return None
+    ds = top[0]["ds"]
+    view = DatasetView(key=key, iri=ds, graph=g)
+    for r in _rows(store, f"SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{ds}> ?p ?o }} }}"):
+        view.props.setdefault(r["p"], []).append(r["o"])
+    for values in view.props.values():
+        values.sort()
+    src_prefix = f"{BASE}source-field/"
+    view.unmapped = sorted((p[len(src_prefix):], v) for p, vs in view.props.items() if p.startswith(src_prefix) for v in vs)
+
+    def names(prop: str) -> list[str]:
+        return sorted(
+            {r["n"] for r in _rows(store, f"SELECT ?n WHERE {{ GRAPH <{g}> {{ <{ds}> <{prop}> ?a . ?a <{FOAF}name> ?n }} }}")}
+        )
+
+    view.publisher = names(DCT + "publisher")
+    view.creators = names(DCT + "creator")
+    view.contacts = _rows(
+        store,
+        f"SELECT ?name ?email WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}contactPoint> ?c . OPTIONAL {{ ?c <{VCARD}fn> ?name }} OPTIONAL {{ ?c <{VCARD}hasEmail> ?email }} }} }} ORDER BY ?name",
+    )
+    view.distributions = _rows(
+        store,
+        f"""SELECT ?d ?title ?download ?access ?mediaType ?format WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}distribution> ?d .
+            OPTIONAL {{ ?d <{DCT}title> ?title }} OPTIONAL {{ ?d <{DCAT}downloadURL> ?download }}
+            OPTIONAL {{ ?d <{DCAT}accessURL> ?access }} OPTIONAL {{ ?d <{DCAT}mediaType> ?mediaType }}
+            OPTIONAL {{ ?d <{DCT}format> ?format }} }} }} ORDER BY ?d""",
+    )
+    view.temporal = _rows(
+        store,
+        f"SELECT ?start ?end WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCT}temporal> ?t . OPTIONAL {{ ?t <{DCAT}startDate> ?start }} OPTIONAL {{ ?t <{DCAT}endDate> ?end }} }} }}",
+    )
+    view.spatial = _rows(
+        store,
+        f"SELECT ?name ?bbox WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCT}spatial> ?s . OPTIONAL {{ ?s <{LOCN}geographicName> ?name }} OPTIONAL {{ ?s <{DCAT}bbox> ?bbox }} }} }}",
+    )
+    view.themes = sorted(
+        {r["label"] for r in _rows(store, f"SELECT ?label WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}theme> ?c . ?c <{SKOS}prefLabel> ?label }} }}")}
+    )
+    prov = _rows(
+        store,
+        f"""SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{g}> ?p ?o }} }}""",
+    )
+    names_map = {
+        str(CW.source): "source", str(CW.sourceFile): "sourceFile", str(CW.sourcePointer): "sourcePointer",
+        str(CW.lifter): "lifter", str(CW.lifterVersion): "lifterVersion", str(CW.softwareVersion): "softwareVersion",
+        str(CW.contentHash): "contentHash", PROV + "wasGeneratedBy": "run", PROV + "wasDerivedFrom": "raw",
+        str(CW.localIdentifier): "localIdentifier",
+    }
+    for r in prov:
+        if r["p"] in names_map:
+            view.provenance[names_map[r["p"]]] = r["o"]
+    raw = view.provenance.get("raw", "")
+    view.provenance["rawSha256"] = raw.rsplit("/", 1)[-1]
+    vg = validation_graph(key)
+    status = _rows(store, f"SELECT ?s WHERE {{ GRAPH <{vg}> {{ ?r <{CW.status}> ?s }} }}")
+    view.validation_status = status[0]["s"] if status else "Unknown"
+    view.validation_results = _rows(
+        store,
+        f"""SELECT ?severity ?message ?field ?fix ?shape WHERE {{ GRAPH <{vg}> {{ ?rep <{SH}result> ?r .
+            ?r <{SH}resultSeverity> ?severity ; <{SH}resultMessage> ?message .
+            OPTIONAL {{ ?r <{CW.sourceField}> ?field }} OPTIONAL {{ ?r <{CW.fixHint}> ?fix }}
+            OPTIONAL {{ ?r <{SH}sourceShape> ?shape }} }} }} ORDER BY ?r""",
+    )
+    for r in view.validation_results:
+        r["severity"] = r["severity"].rsplit("#", 1)[-1]
+    view.related = related_datasets(store, ds)
+    return view
+
+
+def related_datasets(store: GraphStore, ds: str) -> list[Related]:
+    """Datasets linked to ``ds`` in either direction, best score first."""
+    rows = _rows(
+        store,
+        f"""SELECT ?other ?score ?method ?model ?key ?title ?pub ?source WHERE {{
+          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}> <{ds}> ; <{CW.linkTarget}> ?other ;
+               <{CW.score}> ?score ; <{CW.method}> ?method ; <{CW.model}> ?model }} }}
+          UNION
+          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkTarget}> <{ds}> ; <{CW.linkSource}> ?other ;
+               <{CW.score}> ?score ; <{CW.method}> ?method ; <{CW.model}> ?model }} }}
+          GRAPH ?g {{ ?g <{FOAF}primaryTopic> ?other ; <{CW.recordKey}> ?key ; <{CW.source}> ?source .
+             OPTIONAL {{ ?other <{DCT}title> ?title }}
+             OPTIONAL {{ ?other <{DCT}publisher>/<{FOAF}name> ?pub }} }}
+        }}""",
+    )
+    best: dict[str, Related] = {}
+    for r in rows:
+        score = float(r["score"])
+        current = best.get(r["key"])
+        if current is None or score > current.score:
+            best[r["key"]] = Related(
+                r["key"], r["other"], r.get("title", ""), r.get("pub", ""),
+                r["source"].rstrip("/").rsplit("/", 1)[-1], score, r["method"], r["model"],
+            )
+    return sorted(best.values(), key=lambda x: (-x.score, x.key))
+
+
+RDF_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def dataset_rdf(store: GraphStore, key: str, media_type: str) -> bytes:
+    """The record's graph, its validation report and its links, in an RDF syntax."""
+    g, vg = record_graph(key), validation_graph(key)
+    ds_rows = _rows(store, f"SELECT ?ds WHERE {{ GRAPH <{g}> {{ <{g}> <{FOAF}primaryTopic> ?ds }} }}")
+    ds = ds_rows[0]["ds"] if ds_rows else ""
+    triples = list(
+        store.query(
+            f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+              {{ GRAPH <{g}> {{ ?s ?p ?o }} }} UNION {{ GRAPH <{vg}> {{ ?s ?p ?o }} }}
+              UNION {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> . ?l ?p ?o . BIND(?l AS ?s) }} }}
+            }}"""
+        )
+    )
+    return ox.serialize(triples, format=RDF_FORMATS[media_type])

@@ -1,0 +1,121 @@
+"""Namespaces and IRI minting shared by every stage.
+
+IRIs are deterministic: the same input always gives the same IRIs (ARCHITECTURE.md, "Identity").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = os.environ.get("KG_BASE_IRI", "https://w3id.org/crosswalk/")
+
+CW = Namespace(BASE + "ns#")  # Crosswalk's own small vocabulary (ontologies/crosswalk.ttl)
+SRC = Namespace(BASE + "source-field/")  # unmapped source fields, kept never dropped
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SDO = Namespace("https://schema.org/")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCAT_US = Namespace("http://resources.data.gov/ontology/dcat-us#")
+DATACITE = Namespace("http://purl.org/spar/datacite/")
+
+LINKS_GRAPH = BASE + "graph/links"
+RUNS_GRAPH = BASE + "graph/runs"  # wall-clock run log: excluded from the canonical hash
+ONTOLOGY_GRAPH = BASE + "graph/ontology"
+
+__all__ = [
+    "ADMS",
+    "BASE",
+    "CW",
+    "DATACITE",
+    "DCAT",
+    "DCAT_US",
+    "DCTERMS",
+    "FOAF",
+    "LOCN",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SH",
+    "SKOS",
+    "SRC",
+    "VCARD",
+    "XSD",
+]
+
+_DOI_RE = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """Return the bare lower-case DOI in ``value`` (``10.x/y``), or None if it holds none.
+
+    Accepts ``10.x/y``, ``doi:10.x/y`` and ``https://doi.org/10.x/y`` (DOIs are case-insensitive,
+    DOI Handbook 2.4).
+    """
+    if not value:
+        return None
+    text = value.strip()
+    low = text.lower()
+    if not (
+        low.startswith("10.")
+        or low.startswith("doi:")
+        or "doi.org/" in low
+        or "dx.doi.org/" in low
+    ):
+        return None
+    match = _DOI_RE.search(text)
+    if not match:
+        return None
+    return match.group(1).rstrip(".,;").lower()
+
+
+def doi_iri(doi: str) -> str:
+    return "https://doi.org/" + doi
+
+
+def short_hash(*parts: str, length: int = 20) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def record_key(source: str, local_id: str) -> str:
+    """Key of one record of one source: names its graph and its landing page."""
+    return short_hash(source, local_id)
+
+
+def record_graph(key: str) -> str:
+    return f"{BASE}graph/record/{key}"
+
+
+def validation_graph(key: str) -> str:
+    return f"{BASE}graph/validation/{key}"
+
+
+def source_graph(source: str) -> str:
+    return f"{BASE}graph/source/{slug(source)}"
+
+
+def source_iri(source: str) -> str:
+    return f"{BASE}source/{slug(source)}"
+
+
+def dataset_iri(source: str, local_id: str, doi: str | None) -> str:
+    """A DOI-based IRI when there is a DOI, else one minted from (source, identifier)."""
+    if doi:
+        return doi_iri(doi)
+    return f"{BASE}dataset/{record_key(source, local_id)}"
+
+
+def raw_iri(sha256: str) -> str:
+    return f"{BASE}raw/{sha256}"
+
+
+def slug(text: str) -> str:
+    value = re.sub(r"[^A-Za-z0-9._-]+", "-", text.strip()).strip("-").lower()
+    return value or "unnamed"

@@ -1,0 +1,56 @@
+"""N-Triples text for rdflib graphs, and the canonical hash of a graph.
+
+Written here (not rdflib's serializer) because record graphs are serialised on every ingest and
+go straight into a SPARQL ``INSERT DATA``; graphs Crosswalk builds have no blank nodes, so
+sorted N-Triples lines are a canonical form (RDF 1.1 N-Triples, section 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_IRI_BAD = set('<>"{}|^`\\ \n\r\t')
+_IRI_BAD_RE = re.compile(r'[<>"{}|^`\\ \n\r\t]')
+
+
+def term_nt(term: object) -> str:
+    """One RDF term in N-Triples syntax."""
+    if isinstance(term, URIRef):
+        text = str(term)
+        if _IRI_BAD_RE.search(text):
+            text = "".join(f"%{ord(c):02X}" if c in _IRI_BAD else c for c in text)
+        return f"<{text}>"
+    if isinstance(term, Literal):
+        lexical = str(term).translate(_ESCAPES)
+        if term.language:
+            return f'"{lexical}"@{term.language}'
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f'"{lexical}"^^<{term.datatype}>'
+        return f'"{lexical}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def nt_lines(triples: Iterable[tuple[object, object, object]]) -> list[str]:
+    """Sorted, de-duplicated N-Triples lines."""
+    return sorted({f"{term_nt(s)} {term_nt(p)} {term_nt(o)} ." for s, p, o in triples})
+
+
+def graph_hash(lines: list[str]) -> str:
+    """sha256 of sorted N-Triples lines (the record's canonical content hash)."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def graph_from_nt(text: str) -> Graph:
+    return Graph().parse(data=text, format="nt")

@@ -1,0 +1,386 @@
+"""ingest(): the one place that composes harvest → lift → validate → store.
+
+The CLI and the web app call these verbs; nothing else wires the stages together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS
+
+from kg import __version__
+from kg.config import DataDir
+from kg.errors import LiftError, UnknownFormatError
+from kg.lifting import get_lifter, guess_lifter
+from kg.lifting.base import LiftedRecord, Lifter
+from kg.namespaces import (
+    BASE,
+    CW,
+    RUNS_GRAPH,
+    raw_iri,
+    record_graph,
+    short_hash,
+    source_graph,
+    source_iri,
+    validation_graph,
+)
+from kg.ntriples import graph_hash, nt_lines, term_nt
+from kg.rawstore import RawStore
+from kg.report import Finding
+from kg.store import GraphStore
+from kg.validation import RecordReport, Validator, report_graph
+
+SOFTWARE = URIRef(f"{BASE}software/crosswalk/{__version__}")
+SKIP_NAMES = {"README.md", "SOURCE.md", "LICENSE", ".DS_Store"}
+SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".csv", ".tsv", ".png", ".jpg", ".html", ".bad"}
+BATCH = 250
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did: counts, timings (seconds per stage), errors and findings."""
+
+    run: str = ""
+    files: int = 0
+    skipped_files: list[str] = field(default_factory=list)
+    records: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    errors: list[LiftError] = field(default_factory=list)
+    reports: dict[str, RecordReport] = field(default_factory=dict)
+    per_source: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def violations(self) -> int:
+        return sum(1 for r in self.reports.values() if not r.conforms)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    display: str  # path shown in errors and provenance: relative to the argument, never absolute
+    source: str
+
+
+def discover(paths: Iterable[Path | str], *, source: str | None = None) -> Iterator[InputFile]:
+    """Files to ingest under ``paths`` (recursively), each with the source it belongs to.
+
+    The source is ``source`` when given; else the first directory below a directory argument
+    (``examples/nrel/data.json`` → ``nrel``), else a catalog file's stem (``energy.data.json`` →
+    ``energy``), else the file's parent directory name.
+    """
+    for arg in paths:
+        arg = Path(arg)
+        if arg.is_dir():
+            files = sorted(p for p in arg.rglob("*") if p.is_file())
+            for path in files:
+                if path.name in SKIP_NAMES or path.name.startswith("."):
+                    continue
+                rel = path.relative_to(arg)
+                display = f"{arg.name}/{rel.as_posix()}"
+                if source:
+                    src = source
+                elif len(rel.parts) > 1:
+                    src = rel.parts[0]
+                else:
+                    src = _source_from_file(path)
+                yield InputFile(path, display, src)
+        elif arg.is_file():
+            yield InputFile(arg, arg.name, source or _source_from_file(arg))
+        else:
+            raise FileNotFoundError(f"no such file or directory: {arg}")
+
+
+def _source_from_file(path: Path) -> str:
+    name = path.name
+    if name.endswith(".data.json"):
+        return name[: -len(".data.json")]
+    return path.parent.name or path.stem
+
+
+class Ingestor:
+    """Ingest files into a data directory's store. One instance per run."""
+
+    def __init__(self, data_dir: Path, *, validator: Validator | None = None) -> None:
+        self.dirs = DataDir(Path(data_dir)).ensure()
+        self.store = GraphStore(self.dirs.store)
+        self.raw = RawStore(self.dirs.raw)
+        self.validator = validator or Validator()
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        format: str | None = None,
+        source: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestResult:
+        result = IngestResult()
+        started = datetime.now(timezone.utc)
+        inputs = list(discover(paths, source=source))
+        forced: Lifter | None = get_lifter(format) if format else None
+        self.store.repair(
+            f"{BASE}graph/record/", companions=[(f"{BASE}graph/record/", f"{BASE}graph/validation/")]
+        )
+        existing = self.store.record_hashes()
+        seen_keys: dict[str, str] = {}
+        file_shas: list[str] = []
+        pending: list[tuple[LiftedRecord, str]] = []
+        touched_sources: set[str] = set()
+
+        # The run IRI depends only on the inputs and the software: re-running the same input
+        # names the same run, so wall-clock time never leaks into record graphs.
+        loaded: list[tuple[InputFile, bytes, str]] = []
+        for item in inputs:
+            if item.path.suffix.lower() in SKIP_SUFFIXES and forced is None:
+                result.skipped_files.append(item.display)
+                continue
+            data = item.path.read_bytes()
+            sha = self.raw.put(data)  # every input's bytes are kept, readable or not
+            file_shas.append(sha)
+            loaded.append((item, data, sha))
+        run = URIRef(
+            f"{BASE}run/"
+            + short_hash(__version__, format or "", source or "", *sorted(file_shas))
+        )
+        result.run = str(run)
+
+        for item, data, file_sha in loaded:
+            result.files += 1
+            t0 = time.perf_counter()
+            lifter = forced or guess_lifter(data, item.path.name)
+            if lifter is None:
+                result.skipped_files.append(item.display)
+                result.errors.append(
+                    LiftError(
+                        "no lifter recognises this file; give --format to force one",
+                        source_file=item.display,
+                    )
+                )
+                continue
+            try:
+                pieces = list(lifter.split(data, source_file=item.display))
+            except LiftError as exc:
+                result.errors.append(exc)
+                result.timings["lift"] += time.perf_counter() - t0
+                continue
+            for piece in pieces:
+                if isinstance(piece, LiftError):
+                    result.errors.append(piece)
+                    continue
+                result.records += 1
+                self.raw.put(piece.data, sync=False)
+                try:
+                    rec = lifter.lift(piece, source=item.source)
+                except LiftError as exc:
+                    result.errors.append(exc)
+                    continue
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                    # A lifter bug must not stop the batch; report it like any bad record.
+                    result.errors.append(
+                        LiftError(
+                            f"internal lifting error ({type(exc).__name__}: {exc})",
+                            source_file=item.display,
+                            record=piece.local_id,
+                        )
+                    )
+                    continue
+                if rec.key in seen_keys:
+                    result.errors.append(
+                        LiftError(
+                            f"duplicate identifier within source {item.source!r} "
+                            f"(first seen at {seen_keys[rec.key]}); this copy was not stored",
+                            source_file=item.display,
+                            record=piece.local_id,
+                            field=piece.pointer + "/identifier",
+                        )
+                    )
+                    continue
+                seen_keys[rec.key] = f"{item.display}{piece.pointer}"
+                pending.append((rec, file_sha))
+                touched_sources.add(item.source)
+                result.per_source[item.source]["records"] += 1
+            result.timings["lift"] += time.perf_counter() - t0
+            if progress:
+                progress(1)
+            while len(pending) >= BATCH:
+                self._write_batch(pending[:BATCH], run, existing, result)
+                pending = pending[BATCH:]
+        if pending:
+            self._write_batch(pending, run, existing, result)
+
+        t0 = time.perf_counter()
+        for src in sorted(touched_sources):
+            self._rebuild_source_graph(src)
+        self._log_run(run, started, result)
+        self.store.checkpoint(self.dirs.checkpoints)
+        result.timings["store"] += time.perf_counter() - t0
+        self._append_error_log(result)
+        os.sync()  # raw records were written without a per-file fsync
+        return result
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _write_batch(
+        self,
+        batch: list[tuple[LiftedRecord, str]],
+        run: URIRef,
+        existing: dict[str, str],
+        result: IngestResult,
+    ) -> None:
+        t0 = time.perf_counter()
+        reports = self.validator.validate([rec for rec, _ in batch])
+        result.timings["validate"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        graphs: dict[str, list[str]] = {}
+        markers: dict[str, str] = {}
+        replace: list[str] = []
+        for rec, file_sha in batch:
+            report = reports[rec.key]
+            result.reports[rec.key] = report
+            if not report.conforms:
+                result.per_source[rec.source]["violations"] += 1
+            g_iri = record_graph(rec.key)
+            lines = nt_lines(rec.graph) + nt_lines(provenance_triples(rec, file_sha))
+            lines.sort()
+            v_lines = nt_lines(report_graph(rec.key, report, str(rec.dataset)))
+            content = graph_hash(lines + ["#validation"] + v_lines)
+            if existing.get(g_iri) == content:
+                result.unchanged += 1
+                result.per_source[rec.source]["unchanged"] += 1
+                continue
+            g = URIRef(g_iri)
+            lines.append(f"{term_nt(g)} {term_nt(PROV.wasGeneratedBy)} {term_nt(run)} .")
+            graphs[g_iri] = lines
+            graphs[validation_graph(rec.key)] = v_lines
+            markers[g_iri] = f"{term_nt(g)} {term_nt(CW.contentHash)} {term_nt(Literal(content))} ."
+            if g_iri in existing:
+                replace += [g_iri, validation_graph(rec.key)]
+            existing[g_iri] = content
+            result.stored += 1
+            result.per_source[rec.source]["stored"] += 1
+        self.store.write_graphs(graphs, markers=markers, replace=replace)
+        result.timings["store"] += time.perf_counter() - t0
+
+    def _rebuild_source_graph(self, source: str) -> None:
+        """Catalog-level facts of one source: which records and datasets it holds."""
+        src = source_iri(source)
+        rows = self.store.select(
+            f"""SELECT ?g ?ds WHERE {{ GRAPH ?g {{ ?g <{CW.source}> <{src}> ;
+                   <{FOAF.primaryTopic}> ?ds }} }}"""
+        )
+        lines = [
+            f"<{src}> {term_nt(RDF.type)} {term_nt(DCAT.Catalog)} .",
+            f"<{src}> {term_nt(DCTERMS.title)} {term_nt(Literal(source))} .",
+            f"<{src}> {term_nt(CW.accessLevel)} {term_nt(Literal('public'))} .",
+        ]
+        for row in rows:
+            lines.append(f"<{src}> {term_nt(DCAT.record)} <{row['g']}> .")
+            lines.append(f"<{src}> {term_nt(DCAT.dataset)} <{row['ds']}> .")
+        self.store.replace_graphs({source_graph(source): "\n".join(sorted(set(lines)))})
+
+    def _log_run(self, run: URIRef, started: datetime, result: IngestResult) -> None:
+        """Wall-clock facts of the run go to the run log graph, outside the canonical hash."""
+        ended = datetime.now(timezone.utc)
+        event = URIRef(f"{run}/at/{started.strftime('%Y%m%dT%H%M%S%fZ')}")
+        triples = [
+            (run, RDF.type, PROV.Activity),
+            (run, PROV.wasAssociatedWith, SOFTWARE),
+            (event, RDF.type, CW.RunEvent),
+            (event, CW.ofRun, run),
+            (event, PROV.startedAtTime, Literal(started)),
+            (event, PROV.endedAtTime, Literal(ended)),
+            (event, CW.recordsSeen, Literal(result.records)),
+            (event, CW.recordsStored, Literal(result.stored)),
+            (event, CW.recordsUnchanged, Literal(result.unchanged)),
+            (event, CW.errorCount, Literal(len(result.errors))),
+        ]
+        for i, err in enumerate(result.errors[:1000]):
+            node = URIRef(f"{event}/error/{i}")
+            triples += [
+                (event, CW.error, node),
+                (node, RDF.type, CW.LiftProblem),
+                (node, RDFS.comment, Literal(err.message)),
+            ]
+            for prop, value in (
+                (CW.sourceFile, err.source_file),
+                (CW.recordRef, err.record),
+                (CW.sourceField, err.field),
+            ):
+                if value:
+                    triples.append((node, prop, Literal(value)))
+        self.store.store.update(
+            "INSERT DATA { GRAPH <" + RUNS_GRAPH + "> {\n" + "\n".join(nt_lines(triples)) + "\n} }"
+        )
+
+    def _append_error_log(self, result: IngestResult) -> None:
+        if not result.errors:
+            return
+        with open(self.dirs.errors_log, "a", encoding="utf-8") as fh:
+            for err in result.errors:
+                fh.write(
+                    json.dumps(
+                        {
+                            "run": result.run,
+                            "file": err.source_file,
+                            "record": err.record,
+                            "field": err.field,
+                            "error": err.message,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+
+
+def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, object, object]]:
+    """PROV-O facts of one record graph: raw record, input file, source, lifter, software.
+
+    The run is added separately so that the content hash does not depend on it.
+    """
+    g = URIRef(record_graph(rec.key))
+    raw_record = URIRef(raw_iri(rec.raw.sha256))
+    raw_file = URIRef(raw_iri(file_sha))
+    lifter = URIRef(f"{BASE}lifter/{rec.lifter}/{rec.lifter_version}")
+    return [
+        (g, RDF.type, DCAT.CatalogRecord),
+        (g, FOAF.primaryTopic, rec.dataset),
+        (g, CW.recordKey, Literal(rec.key)),
+        (g, CW.source, URIRef(source_iri(rec.source))),
+        (g, CW.localIdentifier, Literal(rec.raw.local_id)),
+        (g, CW.sourceFile, Literal(rec.raw.source_file)),
+        (g, CW.sourcePointer, Literal(rec.raw.pointer)),
+        (g, PROV.wasDerivedFrom, raw_record),
+        (g, PROV.wasAttributedTo, lifter),
+        (g, CW.lifter, Literal(rec.lifter)),
+        (g, CW.lifterVersion, Literal(rec.lifter_version)),
+        (g, CW.softwareVersion, Literal(__version__)),
+        (raw_record, RDF.type, PROV.Entity),
+        (raw_record, CW.sha256, Literal(rec.raw.sha256)),
+        (raw_record, DCTERMS.format, Literal(rec.raw.media_type)),
+        (raw_record, PROV.wasDerivedFrom, raw_file),
+        (raw_file, RDF.type, PROV.Entity),
+        (raw_file, CW.sha256, Literal(file_sha)),
+        (lifter, RDF.type, PROV.SoftwareAgent),
+        (lifter, RDFS.label, Literal(f"Crosswalk {rec.lifter} lifter {rec.lifter_version}")),
+        (lifter, PROV.actedOnBehalfOf, SOFTWARE),
+        (SOFTWARE, RDF.type, PROV.SoftwareAgent),
+        (SOFTWARE, RDFS.label, Literal(f"Crosswalk {__version__}")),
+    ]
+
+
+def findings_of(result: IngestResult) -> list[Finding]:
+    return [f for r in result.reports.values() for f in r.findings]
+
+
+__all__ = ["IngestResult", "Ingestor", "UnknownFormatError", "discover", "findings_of"]
