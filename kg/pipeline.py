@@ -134,6 +134,7 @@ class Ingestor:
         )
         existing = self.store.record_hashes()
         seen_keys: dict[str, str] = {}
+        seen_shas: dict[str, str] = {}
         file_shas: list[str] = []
         pending: list[tuple[LiftedRecord, str]] = []
         touched_sources: set[str] = set()
@@ -144,6 +145,8 @@ class Ingestor:
         for item in inputs:
             if item.path.suffix.lower() in SKIP_SUFFIXES and forced is None:
                 result.skipped_files.append(item.display)
+                if progress:
+                    progress(1)
                 continue
             data = item.path.read_bytes()
             sha = self.raw.put(data)  # every input's bytes are kept, readable or not
@@ -160,6 +163,8 @@ class Ingestor:
             t0 = time.perf_counter()
             lifter = forced or guess_lifter(data, item.path.name)
             if lifter is None:
+                if progress:
+                    progress(1)
                 result.skipped_files.append(item.display)
                 result.errors.append(
                     LiftError(
@@ -173,6 +178,8 @@ class Ingestor:
             except LiftError as exc:
                 result.errors.append(exc)
                 result.timings["lift"] += time.perf_counter() - t0
+                if progress:
+                    progress(1)
                 continue
             for piece in pieces:
                 if isinstance(piece, LiftError):
@@ -196,6 +203,8 @@ class Ingestor:
                     )
                     continue
                 if rec.key in seen_keys:
+                    if seen_shas.get(rec.key) == piece.sha256:
+                        continue  # the very same record listed twice (e.g. a series member also at top level)
                     result.errors.append(
                         LiftError(
                             f"duplicate identifier within source {item.source!r} "
@@ -207,6 +216,7 @@ class Ingestor:
                     )
                     continue
                 seen_keys[rec.key] = f"{item.display}{piece.pointer}"
+                seen_shas[rec.key] = piece.sha256
                 pending.append((rec, file_sha))
                 touched_sources.add(item.source)
                 result.per_source[item.source]["records"] += 1
@@ -260,7 +270,7 @@ class Ingestor:
                 result.per_source[rec.source]["unchanged"] += 1
                 continue
             g = URIRef(g_iri)
-            lines.append(f"{term_nt(g)} {term_nt(PROV.wasGeneratedBy)} {term_nt(run)} .")
+            lines += nt_lines(origin_triples(rec, file_sha, run))
             graphs[g_iri] = lines
             graphs[validation_graph(rec.key)] = v_lines
             markers[g_iri] = f"{term_nt(g)} {term_nt(CW.contentHash)} {term_nt(Literal(content))} ."
@@ -346,11 +356,12 @@ class Ingestor:
 def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, object, object]]:
     """PROV-O facts of one record graph: raw record, input file, source, lifter, software.
 
-    The run is added separately so that the content hash does not depend on it.
+    The run and the input file are added separately (``origin_triples``) so that the content
+    hash depends on the record's own bytes only: the same record in a changed catalog file is
+    unchanged and is not rewritten.
     """
     g = URIRef(record_graph(rec.key))
     raw_record = URIRef(raw_iri(rec.raw.sha256))
-    raw_file = URIRef(raw_iri(file_sha))
     lifter = URIRef(f"{BASE}lifter/{rec.lifter}/{rec.lifter_version}")
     return [
         (g, RDF.type, DCAT.CatalogRecord),
@@ -368,14 +379,24 @@ def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, o
         (raw_record, RDF.type, PROV.Entity),
         (raw_record, CW.sha256, Literal(rec.raw.sha256)),
         (raw_record, DCTERMS.format, Literal(rec.raw.media_type)),
-        (raw_record, PROV.wasDerivedFrom, raw_file),
-        (raw_file, RDF.type, PROV.Entity),
-        (raw_file, CW.sha256, Literal(file_sha)),
         (lifter, RDF.type, PROV.SoftwareAgent),
         (lifter, RDFS.label, Literal(f"Crosswalk {rec.lifter} lifter {rec.lifter_version}")),
         (lifter, PROV.actedOnBehalfOf, SOFTWARE),
         (SOFTWARE, RDF.type, PROV.SoftwareAgent),
         (SOFTWARE, RDFS.label, Literal(f"Crosswalk {__version__}")),
+    ]
+
+
+def origin_triples(rec: LiftedRecord, file_sha: str, run: URIRef) -> list[tuple[object, object, object]]:
+    """The run that wrote the record graph and the input file its raw record was cut from."""
+    g = URIRef(record_graph(rec.key))
+    raw_record = URIRef(raw_iri(rec.raw.sha256))
+    raw_file = URIRef(raw_iri(file_sha))
+    return [
+        (g, PROV.wasGeneratedBy, run),
+        (raw_record, PROV.wasDerivedFrom, raw_file),
+        (raw_file, RDF.type, PROV.Entity),
+        (raw_file, CW.sha256, Literal(file_sha)),
     ]
 
 

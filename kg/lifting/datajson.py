@@ -43,6 +43,13 @@ MAPPED = {
 }  # fmt: skip
 
 
+# Fields the POD v1.1 schema requires of every dataset ("Required" in the field table,
+# https://resources.data.gov/resources/dcat-us/#required-fields); the DCAT-US 3.0 JSON form
+# requires fewer. Missing ones are Violations of the source format, reported and stored.
+POD_REQUIRED = ("title", "description", "keyword", "modified", "publisher", "contactPoint", "identifier", "accessLevel")
+DCAT_US3_REQUIRED = ("title", "description", "identifier", "publisher", "contactPoint")
+
+
 class DataJsonLifter(Lifter):
     """Lifts each entry of a ``data.json`` catalog's ``dataset`` array as one record."""
 
@@ -57,7 +64,7 @@ class DataJsonLifter(Lifter):
         if b'"dataset"' in data[:200_000]:
             score += 0.5
         if b"project-open-data" in head or b"dcat:Catalog" in head or b'"Catalog"' in head:
-            score += 0.4
+            score += 0.6
         if filename.endswith("data.json"):
             score += 0.1
         return min(score, 1.0)
@@ -77,12 +84,28 @@ class DataJsonLifter(Lifter):
         if not isinstance(catalog, dict):
             raise LiftError("top level is not a JSON object (expected a data.json catalog)", source_file=source_file)
         datasets = catalog.get("dataset")
-        if not isinstance(datasets, list):
+        entries: list[tuple[str, object]] = []
+        if isinstance(datasets, list):
+            entries += [(f"/dataset/{i}", e) for i, e in enumerate(datasets)]
+        # DCAT-US 3.0 catalogs may carry datasets only as members of a dataset series.
+        series = catalog.get("datasetSeries")
+        if isinstance(series, list):
+            for i, item in enumerate(series):
+                members = item.get("seriesMember") if isinstance(item, dict) else None
+                if isinstance(members, list):
+                    entries += [(f"/datasetSeries/{i}/seriesMember/{j}", m) for j, m in enumerate(members)]
+        if not entries:
+            present = ", ".join(sorted(k for k in catalog if k in ("service", "datasetSeries", "catalog")))
+            detail = f" (it holds only {present}, which are not lifted yet)" if present else ""
             raise LiftError(
-                "catalog has no 'dataset' array", source_file=source_file, field="/dataset"
+                f"catalog has no datasets in a 'dataset' array{detail}", source_file=source_file, field="/dataset"
             )
-        for index, entry in enumerate(datasets):
-            pointer = f"/dataset/{index}"
+        conforms = catalog.get("conformsTo")
+        is_pod = isinstance(conforms, str) and "project-open-data" in conforms or "project-open-data" in str(
+            catalog.get("@context", "")
+        )
+        for index, (pointer, entry) in enumerate(entries):
+            raw_entry = entry
             if not isinstance(entry, dict) or not entry:
                 yield LiftError(
                     "dataset entry is empty or not a JSON object",
@@ -103,8 +126,11 @@ class DataJsonLifter(Lifter):
                     field=f"{pointer}/identifier",
                 )
                 continue
+            entry = dict(entry)
+            if is_pod:
+                entry.setdefault("@conformsTo", "pod-1.1")
             yield RawRecord(
-                data=json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+                data=json.dumps(raw_entry, sort_keys=True, ensure_ascii=False).encode("utf-8"),
                 local_id=identifier,
                 pointer=pointer,
                 source_file=source_file,
@@ -121,6 +147,16 @@ class DataJsonLifter(Lifter):
         g, ds = rec.graph, rec.dataset
         g.add((ds, RDF.type, DCAT.Dataset))
         g.add((ds, DCTERMS.identifier, Literal(raw.local_id)))
+        profile = "DCAT-US 1.1" if entry.get("@conformsTo") == "pod-1.1" else "DCAT-US 3.0"
+        for name in POD_REQUIRED if profile == "DCAT-US 1.1" else DCAT_US3_REQUIRED:
+            if entry.get(name) in (None, "", [], {}):
+                self.warn(
+                    rec,
+                    name,
+                    f"{profile} requires '{name}', which this record lacks",
+                    fix=f"add '{name}' to the record in the source catalog",
+                    severity=Severity.VIOLATION,
+                )
 
         def text(name: str, prop: URIRef, *, required: bool = False) -> None:
             value = entry.get(name)
@@ -243,7 +279,7 @@ class DataJsonLifter(Lifter):
         self._distributions(rec, entry.get("distribution"))
 
         for name, value in sorted(entry.items()):
-            if name not in MAPPED:
+            if name not in MAPPED and name != "@conformsTo":
                 self.keep_unmapped(rec, ds, name, value)
         return rec
 
