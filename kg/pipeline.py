@@ -249,7 +249,10 @@ class Ingestor:
         result: IngestResult,
     ) -> None:
         t0 = time.perf_counter()
-        reports = self.validator.validate([rec for rec, _ in batch])
+        lifted_lines = {rec.key: nt_lines(rec.graph) for rec, _ in batch}
+        result.timings["store"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        reports = self.validator.validate([rec for rec, _ in batch], lifted_lines)
         result.timings["validate"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         graphs: dict[str, list[str]] = {}
@@ -261,7 +264,7 @@ class Ingestor:
             if not report.conforms:
                 result.per_source[rec.source]["violations"] += 1
             g_iri = record_graph(rec.key)
-            lines = nt_lines(rec.graph) + nt_lines(provenance_triples(rec, file_sha))
+            lines = lifted_lines[rec.key] + nt_lines(provenance_triples(rec, file_sha))
             lines.sort()
             v_lines = nt_lines(report_graph(rec.key, report, str(rec.dataset)))
             content = graph_hash(lines + ["#validation"] + v_lines)

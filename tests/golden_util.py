@@ -13,6 +13,8 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 
 def assert_golden(graph: Graph, name: str) -> None:
     """Compare ``graph`` with tests/golden/<name>.ttl (set KG_UPDATE_GOLDEN=1 to rewrite it)."""
+    if not isinstance(graph, Graph):
+        graph = graph.to_graph()  # a lifted record's TripleSet
     path = GOLDEN_DIR / f"{name}.ttl"
     if os.environ.get("KG_UPDATE_GOLDEN") == "1" or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

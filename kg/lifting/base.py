@@ -24,6 +24,78 @@ from kg.namespaces import BASE, SRC, dataset_iri, normalize_doi, record_key
 from kg.report import Finding, Severity
 
 
+class TripleSet:
+    """The triples of one lifted record: a set with the read API of ``rdflib.Graph`` that
+    lifters and tests use (``add``, ``in``, ``value``, ``objects``, ``subjects``, ``triples``).
+
+    Lifting builds one per record on the hot path; an rdflib ``Graph`` costs ~20 µs per added
+    triple, a set ~0.3 µs. ``to_graph()`` gives a real Graph when one is needed.
+    """
+
+    __slots__ = ("_triples",)
+
+    def __init__(self, triples: object = ()) -> None:
+        self._triples: set[tuple[object, object, object]] = set(triples)  # type: ignore[arg-type]
+
+    def add(self, triple: tuple[object, object, object]) -> TripleSet:
+        s, p, o = triple
+        if s is None or p is None or o is None:
+            raise ValueError(f"incomplete triple {triple!r}")
+        self._triples.add((s, p, o))
+        return self
+
+    def remove(self, pattern: tuple[object, object, object]) -> TripleSet:
+        for t in list(self.triples(pattern)):
+            self._triples.discard(t)
+        return self
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __contains__(self, pattern: object) -> bool:
+        return next(iter(self.triples(pattern)), None) is not None  # type: ignore[arg-type]
+
+    def triples(self, pattern: tuple[object, object, object]):  # type: ignore[no-untyped-def]
+        s, p, o = pattern
+        if s is not None and p is not None and o is not None:
+            return [pattern] if pattern in self._triples else []
+        return [
+            t
+            for t in self._triples
+            if (s is None or t[0] == s) and (p is None or t[1] == p) and (o is None or t[2] == o)
+        ]
+
+    def objects(self, subject: object = None, predicate: object = None):  # type: ignore[no-untyped-def]
+        return [t[2] for t in self.triples((subject, predicate, None))]
+
+    def subjects(self, predicate: object = None, obj: object = None, unique: bool = False):  # type: ignore[no-untyped-def]
+        found = [t[0] for t in self.triples((None, predicate, obj))]
+        return list(dict.fromkeys(found)) if unique else found
+
+    def predicate_objects(self, subject: object = None):  # type: ignore[no-untyped-def]
+        return [(t[1], t[2]) for t in self.triples((subject, None, None))]
+
+    def value(self, subject: object = None, predicate: object = None, obj: object = None):  # type: ignore[no-untyped-def]
+        for t in self.triples((subject, predicate, obj)):
+            if subject is None:
+                return t[0]
+            if predicate is None:
+                return t[1]
+            return t[2]
+        return None
+
+    def to_graph(self) -> Graph:
+        graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in self._triples)
+        return graph
+
+    def serialize(self, *args: object, **kwargs: object) -> str:
+        return self.to_graph().serialize(*args, **kwargs)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """One record as it came from its input: its exact bytes and where it sits in the input."""
@@ -48,7 +120,7 @@ class LiftedRecord:
     source: str
     key: str
     dataset: URIRef
-    graph: Graph
+    graph: TripleSet
     lifter: str
     lifter_version: str
     findings: list[Finding] = field(default_factory=list)
@@ -89,7 +161,7 @@ class Lifter(abc.ABC):
             source=source,
             key=key,
             dataset=iri,
-            graph=Graph(),
+            graph=TripleSet(),
             lifter=self.format.name,
             lifter_version=self.version,
         )

@@ -6,6 +6,8 @@ record or a batch at a time), never the whole corpus.
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.lifting.base import LiftedRecord
 from kg.namespaces import BASE, CW, SH
+from kg.ntriples import nt_lines
 from kg.report import Finding, Severity
 
 SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
@@ -54,72 +57,168 @@ def _short(iri: str) -> str:
     return iri
 
 
+ENGINES = ("pyrudof", "pyshacl")
+
+
+def default_engine() -> str:
+    engine = os.environ.get("KG_SHACL_ENGINE", "pyrudof")
+    return engine if engine in ENGINES else "pyrudof"
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """One SHACL result, engine-neutral (IRIs as strings)."""
+
+    focus: str
+    path: str | None
+    severity: Severity
+    message: str | None
+    shape: str | None
+    component: str | None
+    value: str | None
+
+
 class Validator:
-    """Holds the shapes graph; validates batches of lifted records."""
+    """Holds the shapes; validates batches of lifted records.
 
-    def __init__(self, shapes: Sequence[Path] | None = None) -> None:
+    Two SHACL engines over the same shapes: pySHACL is the reference; pyrudof (Rust) runs the
+    same shapes ~4-5x faster (measured on the 1,809 agency records: ~1,050 vs ~230 records/s)
+    and is the default. ``tests/test_validation.py`` checks that both report the same results
+    on real records with planted faults. Choose with ``engine=`` or ``KG_SHACL_ENGINE``.
+    """
+
+    def __init__(self, shapes: Sequence[Path] | None = None, *, engine: str | None = None) -> None:
+        self.engine = engine or default_engine()
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown SHACL engine {self.engine!r}; choose from {ENGINES}")
+        self.shape_paths = list(shapes or [SHAPES_DIR / name for name in PROFILES])
         self.shapes = Graph()
-        for path in shapes or [SHAPES_DIR / name for name in PROFILES]:
+        for path in self.shape_paths:
             self.shapes.parse(path, format="turtle")
-        self.fix_hints = {
-            str(s): str(o) for s, o in self.shapes.subject_objects(CW.fixHint)
-        }
+        self.fix_hints = {str(s): str(o) for s, o in self.shapes.subject_objects(CW.fixHint)}
         self.labels = {str(s): str(o) for s, o in self.shapes.subject_objects(RDFS.label)}
+        self._rudof = None
+        if self.engine == "pyrudof":
+            import pyrudof
 
-    def validate(self, records: Sequence[LiftedRecord]) -> dict[str, RecordReport]:
-        """Reports keyed by record key. Lift-time findings are included."""
-        data = Graph()
+            self._rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+            # Inline text only: never a path or URL, so the engine reads nothing from elsewhere.
+            self._rudof.read_shacl(self.shapes.serialize(format="turtle"), pyrudof.ShaclFormat.Turtle)
+
+    def validate(
+        self, records: Sequence[LiftedRecord], ntriples: dict[str, list[str]] | None = None
+    ) -> dict[str, RecordReport]:
+        """Reports keyed by record key; lift-time findings included.
+
+        ``ntriples`` (record key → N-Triples lines of its graph) saves re-serialising when the
+        caller has them already.
+        """
         owner: dict[str, LiftedRecord] = {}
         for rec in records:
-            for triple in rec.graph:
-                data.add(triple)
-            for subject in rec.graph.subjects(unique=True):
-                owner.setdefault(str(subject), rec)
+            for s, _p, _o in rec.graph:
+                owner.setdefault(str(s), rec)
             owner[str(rec.dataset)] = rec
         reports = {rec.key: RecordReport(rec.key, list(rec.findings)) for rec in records}
         if not records:
             return reports
-        _conforms, results_graph, _text = validate(
-            data,
-            shacl_graph=self.shapes,
-            inference="none",
-            abort_on_first=False,
-            allow_warnings=True,
-            advanced=False,
-        )
-        for result in results_graph.subjects(RDF.type, SH.ValidationResult):
-            focus = results_graph.value(result, SH.focusNode)
-            rec = owner.get(str(focus))
+        if self.engine == "pyrudof":
+            results = self._run_pyrudof(records, ntriples)
+        else:
+            results = self._run_pyshacl(records)
+        for res in results:
+            rec = owner.get(res.focus)
             if rec is None:
                 continue
-            path = results_graph.value(result, SH.resultPath)
-            shape = results_graph.value(result, SH.sourceShape)
-            component = results_graph.value(result, SH.sourceConstraintComponent)
-            severity = Severity.from_iri(str(results_graph.value(result, SH.resultSeverity)))
-            message = results_graph.value(result, SH.resultMessage)
-            value = results_graph.value(result, SH.value)
-            field_name = _short(str(path)) if isinstance(path, URIRef) else None
-            text = str(message) if message else f"fails {_short(str(component))}"
-            if value is not None and not isinstance(value, BNode):
-                text += f" (value: {str(value)[:80]})"
-            rule = str(shape) if isinstance(shape, URIRef) else (str(component) if component else None)
+            field_name = _short(res.path) if res.path else None
+            text = res.message or f"fails {_short(res.component or 'a constraint')}"
+            if res.value is not None:
+                text += f" (value: {res.value[:80]})"
+            rule = res.shape if res.shape and res.shape.startswith("http") else res.component
             reports[rec.key].findings.append(
                 Finding(
-                    severity=severity,
+                    severity=res.severity,
                     message=text,
                     record=rec.raw.local_id,
                     field=field_name,
                     rule=rule,
                     source_file=rec.raw.source_file,
-                    fix=self.fix_hints.get(str(shape)) if shape is not None else None,
-                    focus=str(focus),
+                    fix=self.fix_hints.get(res.shape or ""),
+                    focus=res.focus,
                 )
             )
         for report in reports.values():
-            report.findings.sort(
-                key=lambda f: (_RANK[f.severity], f.field or "", f.message, f.focus or "")
-            )
+            report.findings.sort(key=lambda f: (_RANK[f.severity], f.field or "", f.message, f.focus or ""))
         return reports
+
+    def _run_pyshacl(self, records: Sequence[LiftedRecord]) -> list[RawResult]:
+        data = Graph()
+        for rec in records:
+            data.addN((s, p, o, data) for s, p, o in rec.graph)
+        _conforms, g, _text = validate(
+            data, shacl_graph=self.shapes, inference="none", abort_on_first=False, allow_warnings=True, advanced=False
+        )
+        out = []
+        for result in g.subjects(RDF.type, SH.ValidationResult):
+            path = g.value(result, SH.resultPath)
+            shape = g.value(result, SH.sourceShape)
+            value = g.value(result, SH.value)
+            message = g.value(result, SH.resultMessage)
+            out.append(
+                RawResult(
+                    focus=str(g.value(result, SH.focusNode)),
+                    path=str(path) if isinstance(path, URIRef) else None,
+                    severity=Severity.from_iri(str(g.value(result, SH.resultSeverity))),
+                    message=str(message) if message is not None else None,
+                    shape=str(shape) if isinstance(shape, URIRef) else None,
+                    component=str(g.value(result, SH.sourceConstraintComponent)),
+                    value=None if value is None or isinstance(value, BNode) else str(value),
+                )
+            )
+        return out
+
+    def _run_pyrudof(self, records: Sequence[LiftedRecord], ntriples: dict[str, list[str]] | None) -> list[RawResult]:
+        import pyrudof
+
+        chunks = []
+        for rec in records:
+            lines = ntriples.get(rec.key) if ntriples else None
+            chunks.append("\n".join(lines if lines is not None else nt_lines(rec.graph)))
+        rudof = self._rudof
+        assert rudof is not None
+        rudof.reset_data()
+        rudof.read_data("\n".join(chunks), pyrudof.RDFFormat.NTriples)
+        report = rudof.validate_shacl()
+        out = []
+        for entry in report.violations:
+            value = entry.value
+            out.append(
+                RawResult(
+                    focus=_plain(entry.focus_node),
+                    path=_plain(entry.path) if entry.path else None,
+                    severity=Severity(entry.severity) if entry.severity in Severity._value2member_map_ else Severity.VIOLATION,
+                    message=_literal_text(entry.message) if entry.message else None,
+                    shape=_plain(entry.source_shape) if entry.source_shape else None,
+                    component=_plain(entry.constraint_component) if entry.constraint_component else None,
+                    value=None if value is None or str(value).startswith("_:") else _literal_text(str(value)),
+                )
+            )
+        return out
+
+
+def _plain(value: object) -> str:
+    """An IRI as pyrudof prints it (``<...>`` or bare) → the bare IRI."""
+    text = str(value)
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
+
+def _literal_text(value: str) -> str:
+    """The lexical form of a literal pyrudof prints in Turtle syntax (``"x"@en``, ``"x"^^<dt>``)."""
+    text = value.strip()
+    if text.startswith('"'):
+        end = text.rfind('"')
+        if end > 0:
+            return text[1:end].replace('\\"', '"').replace("\\\\", "\\")
+    return _plain(text)
 
 
 def report_graph(key: str, report: RecordReport, dataset: str) -> Graph:

@@ -1,0 +1,236 @@
+"""/sparql: the SPARQL 1.1 Protocol query endpoint (https://www.w3.org/TR/sparql11-protocol/
+§2.1) and, for a browser, a query page with examples for data stewards.
+
+* GET ``?query=...&default-graph-uri=...&named-graph-uri=...`` (§2.1.1)
+* POST ``application/x-www-form-urlencoded`` with ``query=`` (§2.1.2)
+* POST ``application/sparql-query`` with the query as the body; dataset in the URL (§2.1.3)
+* ``update=`` or ``application/sparql-update``: 403, the endpoint is read-only.
+
+The result format follows the Accept header (q-values respected) unless ``format=`` names one
+(kg.sparql.formats). ``format=html``, or a browser that sent no ``format``, gets the query page
+with the results as a table. The view only parses the request; kg.sparql does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from app.services import NoDataError
+from kg.sparql.examples import EXAMPLES, example
+from kg.sparql.formats import accept_for_format, format_names, prefers_html
+from kg.sparql.messages import SparqlResult
+
+bp = Blueprint("sparql", __name__)
+
+# What the query page asks for: a results table for SELECT/ASK, Turtle for graphs.
+PAGE_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+PAGE_FORMATS = [
+    ("html", "Table in this page"),
+    ("json", "SPARQL JSON / JSON-LD"),
+    ("xml", "SPARQL XML / RDF/XML"),
+    ("csv", "CSV"),
+    ("tsv", "TSV"),
+    ("turtle", "Turtle"),
+    ("ntriples", "N-Triples"),
+    ("jsonld", "JSON-LD"),
+    ("rdfxml", "RDF/XML"),
+]
+READ_ONLY = "this endpoint is read-only: send queries, not updates (SPARQL Update is disabled)"
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    query: str | None
+    default_graphs: list[str]
+    named_graphs: list[str]
+    accept: str | None  # what to ask the executor for (format= turned into an Accept)
+    html: bool  # answer with the query page
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    note: str = ""  # language tag or datatype, shown beside the value
+    kind: str = "literal"
+
+
+def _params() -> MultiDict[str, str]:
+    """Query-string and (for a form POST) body parameters, body first."""
+    params: MultiDict[str, str] = MultiDict()
+    if request.method == "POST" and request.mimetype == FORM_TYPE:
+        for key, value in request.form.items(multi=True):
+            params.add(key, value)
+    for key, value in request.args.items(multi=True):
+        params.add(key, value)
+    return params
+
+
+def _parse() -> ParsedRequest:
+    params = _params()
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == UPDATE_TYPE:
+            raise ProtocolError(403, READ_ONLY)
+        if mimetype == QUERY_TYPE:
+            if "query" in params:
+                raise ProtocolError(400, "a direct POST carries the query in the body, not in query=")
+            try:
+                queries = [request.get_data(cache=False).decode("utf-8")]
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "the query body is not UTF-8") from None
+        elif mimetype == FORM_TYPE:
+            queries = params.getlist("query")
+        else:
+            raise ProtocolError(
+                415,
+                f"POST a query as {FORM_TYPE} (query=...) or as {QUERY_TYPE}; got {mimetype or 'no type'}",
+            )
+    else:
+        queries = params.getlist("query")
+    if "update" in params:
+        raise ProtocolError(403, READ_ONLY)
+    if len(queries) > 1:
+        raise ProtocolError(400, "give exactly one query parameter")
+
+    accept = request.headers.get("Accept")
+    html = False
+    formats = [f.strip().lower() for f in params.getlist("format") if f.strip()]
+    if formats:
+        chosen = next((f for f in formats if f == "html" or accept_for_format(f)), None)
+        if chosen is None:
+            names = ", ".join(["html", *format_names()])
+            raise ProtocolError(400, f"unknown format {formats[0]!r}; choose one of: {names}")
+        html = chosen == "html"
+        accept = PAGE_ACCEPT if html else accept_for_format(chosen)
+    elif prefers_html(accept):
+        html = True
+        accept = PAGE_ACCEPT
+    return ParsedRequest(
+        query=queries[0] if queries else None,
+        default_graphs=[g for g in params.getlist("default-graph-uri") if g.strip()],
+        named_graphs=[g for g in params.getlist("named-graph-uri") if g.strip()],
+        accept=accept,
+        html=html,
+    )
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql():  # type: ignore[no-untyped-def]
+    try:
+        parsed = _parse()
+    except ProtocolError as exc:
+        if prefers_html(request.headers.get("Accept")):
+            return _page(request.values.get("query", ""), error=exc.message, status=exc.status)
+        return _text(exc.status, exc.message)
+
+    if parsed.query is None:
+        if parsed.html:
+            chosen = example(request.args.get("example", "")) or EXAMPLES[0]
+            return _page(chosen.query)
+        return _text(
+            400,
+            "give a SPARQL query: GET /sparql?query=..., or POST it as "
+            f"{FORM_TYPE} (query=...) or {QUERY_TYPE}",
+        )
+
+    try:
+        executor = current_app.extensions["crosswalk"].sparql()
+    except NoDataError as exc:
+        result = SparqlResult.failure(503, str(exc))
+    else:
+        result = executor.run(
+            parsed.query,
+            accept=parsed.accept,
+            default_graph_uris=parsed.default_graphs or None,
+            named_graph_uris=parsed.named_graphs or None,
+        )
+    if parsed.html:
+        return _page(parsed.query, result=result, status=result.status)
+    response = Response(result.body, status=result.status, content_type=result.content_type)
+    response.headers["Vary"] = "Accept"
+    if result.truncated:
+        response.headers["X-Crosswalk-Truncated"] = "true"
+    return response
+
+
+# --- the query page ----------------------------------------------------------------------
+
+
+def _cell(binding: dict[str, Any] | None) -> Cell:
+    if binding is None:
+        return Cell("", kind="unbound")
+    kind = binding.get("type", "literal")
+    value = binding.get("value")
+    if kind == "uri":
+        # Only web links become links: an IRI may be javascript:... and still be a valid IRI.
+        href = value if value.startswith(("http://", "https://")) else None
+        return Cell(value, href=href, kind="uri")
+    if kind == "bnode":
+        return Cell(f"_:{value}", kind="bnode")
+    if kind == "triple":
+        parts = [_cell(value.get(k)).text for k in ("subject", "predicate", "object")]
+        return Cell("<< " + " ".join(parts) + " >>", kind="triple")
+    note = ""
+    if "xml:lang" in binding:
+        note = "@" + binding["xml:lang"]
+    elif "datatype" in binding:
+        datatype = binding["datatype"]
+        note = "^^xsd:" + datatype.rsplit("#", 1)[1] if datatype.startswith(
+            "http://www.w3.org/2001/XMLSchema#"
+        ) else f"^^<{datatype}>"
+    return Cell(value, note=note)
+
+
+def _page(
+    query: str, *, result: SparqlResult | None = None, error: str | None = None, status: int = 200
+) -> tuple[str, int]:
+    config = current_app.config
+    context: dict[str, Any] = {
+        "query": query,
+        "format": "html",
+        "formats": PAGE_FORMATS,
+        "examples": EXAMPLES,
+        "timeout_s": config.get("SPARQL_TIMEOUT_S"),
+        "row_cap": config.get("SPARQL_ROW_CAP"),
+        "error": error,
+        "result": result,
+        "columns": None,
+        "rows": None,
+        "boolean": None,
+        "graph_text": None,
+    }
+    if result is not None and not result.ok:
+        context["error"] = result.error
+    elif result is not None and result.format == "json":
+        doc = json.loads(result.body)
+        if "boolean" in doc:
+            context["boolean"] = doc["boolean"]
+        else:
+            columns = doc["head"]["vars"]
+            context["columns"] = columns
+            context["rows"] = [
+                [_cell(b.get(v)) for v in columns] for b in doc["results"]["bindings"]
+            ]
+    elif result is not None:
+        context["graph_text"] = result.body.decode("utf-8", errors="replace")
+    return render_template("sparql.html", **context), status

@@ -1,0 +1,286 @@
+"""SparqlExecutor: read-only SPARQL queries with a time limit, a row cap and a process pool.
+
+pyoxigraph (0.5) has no query timeout or cancel, and a read-only opening of a store that
+another process writes is undefined behaviour (ARCHITECTURE.md, "Safety of the endpoints").
+So queries run in worker processes (``kg.sparql.worker``) that open the newest checkpoint made
+by ingest read-only; the parent waits at most ``timeout_s`` and kills a worker that overruns.
+
+* Processes start with the ``spawn`` method: the web server has torch and threads loaded, which
+  ``fork`` would copy half-initialised. A worker imports only pyoxigraph and this package's
+  small modules. Like every spawn-based pool, the server's main script must be import-safe
+  (``if __name__ == "__main__":``); ``flask run``, gunicorn and pytest are.
+* Workers start lazily, on the first query that needs one, up to ``workers`` of them. A query
+  that finds them all busy waits up to ``queue_wait_s`` for one, then gets 503.
+* A worker killed at the time limit is reaped (no zombie) and replaced at once.
+* ``close()`` stops every worker; it also runs at interpreter exit.
+
+The text is checked before any worker sees it: SPARQL Update and SERVICE are refused with a
+tokenizer (``kg.sparql.lexer``), so no query can make the server fetch an address.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import multiprocessing
+import threading
+import time
+import weakref
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import DataDir
+from kg.sparql.lexer import QUERY_FORMS, scan
+from kg.sparql.messages import QueryRequest, SparqlResult
+from kg.store.oxigraph import latest_checkpoint
+
+STARTUP_TIMEOUT_S = 30.0  # a worker that is not ready by then is broken, not slow
+
+NO_DATA_MESSAGE = "no data has been ingested yet: run `kg ingest PATH` (then `kg link`) first"
+READ_ONLY_MESSAGE = "this endpoint is read-only: SPARQL Update ({}) is not accepted"
+SERVICE_MESSAGE = "SERVICE is disabled on this endpoint: queries cannot fetch from other endpoints"
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, ctx: multiprocessing.context.BaseContext, name: str) -> None:
+        from kg.sparql.worker import serve
+
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process: BaseProcess = ctx.Process(target=serve, args=(child,), name=name, daemon=True)
+        self.process.start()
+        child.close()  # the parent keeps only its end, so a dead worker reads as EOF
+        self.ready = False
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def wait_ready(self, timeout: float) -> bool:
+        if self.ready:
+            return True
+        if not self.conn.poll(timeout):
+            return False
+        message = self.conn.recv()
+        self.ready = isinstance(message, tuple) and message[:1] == ("ready",)
+        return self.ready
+
+    def stop(self, *, kill: bool) -> None:
+        """End the process and reap it (no zombie): politely if idle, with SIGKILL if not."""
+        if not kill and self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                kill = True
+            self.process.join(2.0)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5.0)
+        self.conn.close()
+
+
+def _close_at_exit(ref: weakref.ReferenceType[SparqlExecutor]) -> None:
+    executor = ref()
+    if executor is not None:
+        executor.close()
+
+
+class SparqlExecutor:
+    """Runs read-only SPARQL queries on the newest checkpoint of ``data_dir``."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        timeout_s: float,
+        row_cap: int,
+        workers: int,
+        queue_wait_s: float | None = None,
+    ) -> None:
+        if timeout_s <= 0 or row_cap < 0 or workers < 1:
+            raise ValueError("timeout_s > 0, row_cap >= 0 and workers >= 1 are required")
+        self.dirs = DataDir(Path(data_dir))
+        self.timeout_s = float(timeout_s)
+        self.row_cap = int(row_cap)
+        self.workers = int(workers)
+        self.queue_wait_s = float(timeout_s if queue_wait_s is None else queue_wait_s)
+        self._ctx = multiprocessing.get_context("spawn")
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._live: set[_Worker] = set()
+        self._started = 0
+        self._closed = False
+        self._atexit = functools.partial(_close_at_exit, weakref.ref(self))
+        atexit.register(self._atexit)
+
+    # --- public --------------------------------------------------------------------------
+
+    def run(
+        self,
+        query: str,
+        *,
+        accept: str | None,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+    ) -> SparqlResult:
+        """Run one query; never raises for a bad query (the result carries status and message).
+
+        Status: 200; 400 bad query, SERVICE, bad graph IRI; 403 SPARQL Update; 406 no
+        acceptable format; 503 time limit, all workers busy, or nothing ingested yet.
+        The default dataset is the union of all graphs unless the query has FROM clauses or
+        ``default_graph_uris`` / ``named_graph_uris`` are given (SPARQL 1.1 Protocol §2.1.4).
+        """
+        started = time.perf_counter()
+        result = self._run(query, accept, default_graph_uris, named_graph_uris)
+        return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+    def close(self) -> None:
+        """Stop every worker process and reap it. Queries still running get 503."""
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            busy = [w for w in self._live if w not in idle]
+            self._live.clear()
+            self._cond.notify_all()
+        for worker in idle:
+            worker.stop(kill=False)
+        for worker in busy:
+            # The thread waiting on this worker sees the pipe end and reports shutdown.
+            worker.process.kill()
+            worker.process.join(5.0)
+        atexit.unregister(self._atexit)
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and diagnostics)."""
+        with self._cond:
+            return [w.pid for w in self._live if w.pid is not None]
+
+    def __enter__(self) -> SparqlExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _run(
+        self,
+        query: str,
+        accept: str | None,
+        default_graph_uris: list[str] | None,
+        named_graph_uris: list[str] | None,
+    ) -> SparqlResult:
+        if not query or not query.strip():
+            return SparqlResult.failure(400, "the query is empty")
+        shape = scan(query)
+        if shape.is_update:
+            return SparqlResult.failure(403, READ_ONLY_MESSAGE.format(shape.form))
+        if shape.uses_service:
+            return SparqlResult.failure(400, SERVICE_MESSAGE)
+        defaults = [g for g in default_graph_uris or () if g]
+        named = [g for g in named_graph_uris or () if g]
+        for iri in defaults + named:
+            try:
+                ox.NamedNode(iri)
+            except ValueError as exc:
+                return SparqlResult.failure(400, f"bad graph IRI {iri!r}: {exc}")
+        checkpoint = latest_checkpoint(self.dirs.checkpoints)
+        if checkpoint is None:
+            return SparqlResult.failure(503, NO_DATA_MESSAGE)
+        request = QueryRequest(
+            query=query,
+            accept=accept,
+            checkpoint=str(checkpoint),
+            row_cap=self.row_cap,
+            union_default_graph=not shape.has_dataset_clause,
+            default_graphs=tuple(defaults) if defaults or named else None,
+            named_graphs=tuple(named) if defaults or named else None,
+            prefixes=shape.prefixes,
+        )
+        result = self._dispatch(request)
+        if result.form and "/" in result.form and shape.form in QUERY_FORMS:
+            result = replace(result, form=shape.form)
+        return result
+
+    def _dispatch(self, request: QueryRequest) -> SparqlResult:
+        worker = self._acquire()
+        if worker is None:
+            if self._closed:
+                return SparqlResult.failure(503, "the SPARQL endpoint is shutting down")
+            return SparqlResult.failure(
+                503,
+                f"all {self.workers} query workers are busy; try again in a few seconds",
+            )
+        try:
+            if not worker.wait_ready(STARTUP_TIMEOUT_S):
+                self._discard(worker, replace_it=True)
+                return SparqlResult.failure(503, "a query worker failed to start; try again")
+            worker.conn.send(request)
+            if not worker.conn.poll(self.timeout_s):
+                self._discard(worker, replace_it=True)
+                return SparqlResult.failure(
+                    503, f"query exceeded the {self.timeout_s:g} s time limit"
+                )
+            result = worker.conn.recv()
+        except (EOFError, OSError):
+            # The worker died under the query (killed by close(), or out of memory).
+            self._discard(worker, replace_it=True)
+            if self._closed:
+                return SparqlResult.failure(503, "the SPARQL endpoint is shutting down")
+            return SparqlResult.failure(500, "the query worker stopped while running this query")
+        except BaseException:
+            self._discard(worker, replace_it=True)
+            raise
+        self._release(worker)
+        return result
+
+    def _acquire(self) -> _Worker | None:
+        """An idle worker, a new one if the pool is not full, or None after queue_wait_s."""
+        deadline = time.monotonic() + self.queue_wait_s
+        with self._cond:
+            while not self._closed:
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.process.is_alive():
+                        return worker
+                    self._live.discard(worker)  # died while idle (e.g. OOM killer)
+                    worker.stop(kill=True)
+                if len(self._live) < self.workers:
+                    return self._spawn()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._cond.wait(remaining)
+        return None
+
+    def _spawn(self) -> _Worker:
+        """Start a worker (caller holds the lock). Returns at once; readiness is awaited later."""
+        self._started += 1
+        worker = _Worker(self._ctx, f"crosswalk-sparql-{self._started}")
+        self._live.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            if self._closed or worker not in self._live:
+                stop = True
+            else:
+                self._idle.append(worker)
+                stop = False
+            self._cond.notify()
+        if stop:
+            worker.stop(kill=True)
+
+    def _discard(self, worker: _Worker, *, replace_it: bool) -> None:
+        """Kill and reap ``worker``; start a fresh one in its place so the pool stays warm."""
+        worker.stop(kill=True)
+        with self._cond:
+            self._live.discard(worker)
+            if replace_it and not self._closed:
+                self._idle.append(self._spawn())
+            self._cond.notify()
