@@ -1622,6 +1622,9 @@ class DataCiteJsonLifter(_DataCiteLifter):
         head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith((b"{", b"[")):
             return 0.0
+        sample = data[:1_000_000]
+        if not any(marker in sample for marker in (b'"doi"', b'"identifiers"', b"datacite", b'"attributes"')):
+            return 0.0  # no DataCite key at all: not worth parsing (large data.json catalogs)
         try:
             obj = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):

@@ -86,7 +86,7 @@ def solutions_json(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
 
 
 def boolean_json(value: bool) -> bytes:
-    return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    return json.dumps({"head": {}, "boolean": value}, separators=(",", ":")).encode("utf-8")
 
 
 # --- XML -----------------------------------------------------------------------------------
