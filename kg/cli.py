@@ -60,8 +60,12 @@ def _ingest(paths: list[Path], *, fmt: str | None, source: str | None, data_dir:
     from kg.pipeline import Ingestor, discover
 
     total = sum(1 for _ in discover(paths, source=source))
+    ingestor = Ingestor(data_dir)
     with tqdm(total=total, unit="file", desc="ingest", disable=quiet, file=sys.stderr) as bar:
-        result = Ingestor(data_dir).ingest(paths, format=fmt, source=source, progress=bar.update)
+        try:
+            result = ingestor.ingest(paths, format=fmt, source=source, progress=bar.update)
+        finally:
+            ingestor.close()
     for err in result.errors:
         click.echo(f"error: {err}", err=True)
     click.echo(
@@ -93,8 +97,8 @@ def validate(data_dir: Path, source: str | None, show_records: bool, strict: boo
     """Summarise the stored validation reports per source."""
     from kg.validation.summary import summarise
 
-    store = _open_store(data_dir)
-    summary = summarise(store, source=source)
+    with _open_store(data_dir) as store:
+        summary = summarise(store, source=source)
     for s in summary.sources:
         click.echo(
             f"{s.name}: {s.records} records, {s.violation} with violations, {s.warning} with warnings, "
@@ -161,12 +165,13 @@ def stats(data_dir: Path) -> None:
     from kg.export import canonical_hash
     from kg.stats import graph_stats
 
-    store = _open_store(data_dir)
-    s = graph_stats(store)
+    with _open_store(data_dir) as store:
+        s = graph_stats(store)
+        digest = canonical_hash(store)
     click.echo(f"{s.datasets} datasets, {len(s.sources)} sources, {s.links} links, {s.quads} quads")
     for src in s.sources:
         click.echo(f"  {src.name}: {src.datasets} datasets, {src.violations} with violations, {src.warnings} with warnings")
-    click.echo(f"canonical hash (N-Quads, run log excluded): {canonical_hash(store)}")
+    click.echo(f"canonical hash (N-Quads, run log excluded): {digest}")
 
 
 @main.command()
@@ -175,13 +180,13 @@ def stats(data_dir: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def export(data_dir: Path, fmt: str, output: Path | None) -> None:
     """Dump every graph as N-Quads."""
-    store = _open_store(data_dir)
-    if output is None:
-        store.dump_nquads(sys.stdout.buffer)
-    else:
-        with open(output, "wb") as fh:
-            store.dump_nquads(fh)
-        click.echo(f"wrote {output}", err=True)
+    with _open_store(data_dir) as store:
+        if output is None:
+            store.dump_nquads(sys.stdout.buffer)
+        else:
+            with open(output, "wb") as fh:
+                store.dump_nquads(fh)
+            click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

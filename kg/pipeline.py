@@ -75,14 +75,17 @@ class InputFile:
 def discover(paths: Iterable[Path | str], *, source: str | None = None) -> Iterator[InputFile]:
     """Files to ingest under ``paths`` (recursively), each with the source it belongs to.
 
-    The source is ``source`` when given; else the first directory below a directory argument
-    (``examples/nrel/data.json`` → ``nrel``), else a catalog file's stem (``energy.data.json`` →
-    ``energy``), else the file's parent directory name.
+    The source is ``source`` when given. Else, for a directory argument with several
+    subdirectories, the first directory below it (``examples/nrel/data.json`` → ``nrel``: a
+    directory of sources); for a catalog file directly in it, the file's stem
+    (``energy.data.json`` → ``energy``); otherwise the argument directory's own name.
+    For a file argument: a catalog file's stem, else its parent directory's name.
     """
     for arg in paths:
         arg = Path(arg)
         if arg.is_dir():
             files = sorted(p for p in arg.rglob("*") if p.is_file())
+            several = sum(1 for p in arg.iterdir() if p.is_dir() and not p.name.startswith(".")) > 1
             for path in files:
                 if path.name in SKIP_NAMES or path.name.startswith("."):
                     continue
@@ -91,9 +94,11 @@ def discover(paths: Iterable[Path | str], *, source: str | None = None) -> Itera
                 if source:
                     src = source
                 elif len(rel.parts) > 1:
-                    src = rel.parts[0]
-                else:
+                    src = rel.parts[0] if several else arg.resolve().name
+                elif path.name.endswith(".data.json"):
                     src = _source_from_file(path)
+                else:
+                    src = arg.resolve().name
                 yield InputFile(path, display, src)
         elif arg.is_file():
             yield InputFile(arg, arg.name, source or _source_from_file(arg))
@@ -116,6 +121,9 @@ class Ingestor:
         self.store = GraphStore(self.dirs.store)
         self.raw = RawStore(self.dirs.raw)
         self.validator = validator or Validator()
+
+    def close(self) -> None:
+        self.store.close()
 
     def ingest(
         self,

@@ -629,7 +629,7 @@ def test_workers_follow_a_new_checkpoint(tmp_path: Path) -> None:
         ("SELECT * WHERE { ?s ?p '''multi\nline SERVICE''' }", False, False),
         ("SELECT * WHERE { ?s <http://e/SERVICE> ?service } # SERVICE <http://x/>", False, False),
         ("PREFIX service: <http://e/>\nSELECT * WHERE { ?s service:SERVICE ?o }", False, False),
-        ('SELECT * WHERE { ?s ?p "x"@en } #"\nSERVICE', False, False),
+        ('SELECT * WHERE { ?s ?p "# not a comment"@en . SERVICE <http://x/> { } }', True, False),
         ("PREFIX e: <http://e/>\nINSERT DATA { e:a e:b e:c }", False, True),
         ("BASE <http://e/>\nWITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", False, True),
         ("# comment\n  drop all", False, True),
@@ -680,6 +680,8 @@ def test_writers_match_pyoxigraph_on_tricky_terms() -> None:
         assert term_rows(ox.parse_query_results(ours, format=oxformat)) == term_rows(
             ox.parse_query_results(theirs, format=oxformat)
         ), name
+    # CSV has no form for triple terms (pyoxigraph 0.5 writes them unquoted): compare without
+    query = query.replace("?t ?none", "?none")
     results = store.query(query, use_default_graph_as_union=True)
     variables = [v.value for v in results.variables]
     ours = SOLUTION_WRITERS["csv"](variables, [tuple(s[v] for v in variables) for s in results])

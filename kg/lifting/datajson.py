@@ -9,6 +9,7 @@ Fields without a DCAT mapping yet are kept under the source namespace.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from rdflib import Literal, URIRef
@@ -61,12 +62,12 @@ class DataJsonLifter(Lifter):
         if not head.startswith(b"{"):
             return 0.0
         score = 0.0
-        if b'"dataset"' in data[:200_000]:
-            score += 0.5
+        if re.search(rb'"(dataset|datasetSeries)"\s*:\s*\[', data[:200_000]):
+            score += 0.3
         if b"project-open-data" in head or b"dcat:Catalog" in head or b'"Catalog"' in head:
             score += 0.6
         if filename.endswith("data.json"):
-            score += 0.1
+            score += 0.2
         return min(score, 1.0)
 
     def split(self, data: bytes, *, source_file: str) -> Iterator[RawRecord | LiftError]:

@@ -133,5 +133,5 @@ def link(
         store.checkpoint(dirs.checkpoints)
     result.timings["store"] = time.perf_counter() - t0
     if own_store:
-        del store
+        store.close()
     return result

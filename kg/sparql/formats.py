@@ -163,10 +163,18 @@ def negotiate(accept: str | None, kind: str) -> ResultFormat | None:
         return candidates[0]
     scored = []
     for rank, fmt in enumerate(candidates):
-        qualities = [q for m in fmt.media_types if (q := _quality(ranges, m)) is not None]
+        # An alias (application/json) counts like the canonical type when the client names it;
+        # a wildcard (text/*) matches only the canonical type, so it never picks XML via text/xml.
+        # A type named explicitly overrides any wildcard (RFC 9110: most specific range wins).
+        qualities = [
+            q
+            for m in fmt.media_types
+            if (q := _quality(ranges, m)) is not None and (q[1] == 2 or m == fmt.media_type)
+        ]
+        explicit = [q for q in qualities if q[1] == 2]
+        qualities = explicit or qualities
         if not qualities:
             continue
-        # An alias (application/json) counts like the canonical type it stands for.
         q, specificity, order = max(qualities, key=lambda t: (t[0], t[1], -t[2]))
         scored.append(((q, specificity, -order, -rank), fmt))
     if not scored:

@@ -149,7 +149,7 @@ def _csv_value(term: Term | None) -> str:
     if isinstance(term, ox.BlankNode):
         text = f"_:{term.value}"
     elif isinstance(term, ox.Triple):
-        text = " ".join(_csv_value(t) for t in (term.subject, term.predicate, term.object))
+        text = tsv_term(term)  # CSV has no form for RDF 1.2 triple terms: write N-Triples-like
     else:
         text = term.value
     if any(c in text for c in ',"\r\n'):

@@ -32,6 +32,19 @@ class GraphStore:
             self.path.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store(str(self.path))
 
+    def close(self) -> None:
+        """Release the store (pyoxigraph closes it when the last reference goes)."""
+        self.store = None  # type: ignore[assignment]
+        import gc
+
+        gc.collect()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # --- writing ---------------------------------------------------------------------------
 
     def replace_graphs(

@@ -121,12 +121,26 @@ class Validator:
         reports = {rec.key: RecordReport(rec.key, list(rec.findings)) for rec in records}
         if not records:
             return reports
-        if self.engine == "pyrudof":
-            results = self._run_pyrudof(records, ntriples)
-        else:
-            results = self._run_pyshacl(records)
-        for res in results:
-            rec = owner.get(res.focus)
+        # Records describing the same dataset (one DOI in two catalogs) are validated apart:
+        # merged, their two titles or issue dates would look like one record breaking maxCount.
+        groups: list[list[LiftedRecord]] = []
+        for rec in records:
+            for group in groups:
+                if all(other.dataset != rec.dataset for other in group):
+                    group.append(rec)
+                    break
+            else:
+                groups.append([rec])
+        results: list[tuple[RawResult, dict[str, LiftedRecord]]] = []
+        for group in groups:
+            if self.engine == "pyrudof":
+                found = self._run_pyrudof(group, ntriples)
+            else:
+                found = self._run_pyshacl(group)
+            keys = {str(r.dataset): r for r in group}
+            results += [(res, keys) for res in found]
+        for res, group_owner in results:
+            rec = group_owner.get(res.focus) or owner.get(res.focus)
             if rec is None:
                 continue
             field_name = _short(res.path) if res.path else None
