@@ -158,10 +158,14 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
     )
     view.distributions = _rows(
         store,
-        f"""SELECT ?d ?title ?download ?access ?mediaType ?format WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}distribution> ?d .
-            OPTIONAL {{ ?d <{DCT}title> ?title }} OPTIONAL {{ ?d <{DCAT}downloadURL> ?download }}
-            OPTIONAL {{ ?d <{DCAT}accessURL> ?access }} OPTIONAL {{ ?d <{DCAT}mediaType> ?mediaType }}
-            OPTIONAL {{ ?d <{DCT}format> ?format }} }} }} ORDER BY ?d""",
+        f"""SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?dl) AS ?download) (SAMPLE(?ac) AS ?access)
+                   (GROUP_CONCAT(DISTINCT ?mt; separator=", ") AS ?mediaType)
+                   (GROUP_CONCAT(DISTINCT ?f; separator=", ") AS ?format)
+            WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}distribution> ?d .
+            OPTIONAL {{ ?d <{DCT}title> ?t }} OPTIONAL {{ ?d <{DCAT}downloadURL> ?dl }}
+            OPTIONAL {{ ?d <{DCAT}accessURL> ?ac }}
+            OPTIONAL {{ ?d <{DCAT}mediaType> ?m BIND(REPLACE(STR(?m), "^.*/media-types/", "") AS ?mt) }}
+            OPTIONAL {{ ?d <{DCT}format> ?f }} }} }} GROUP BY ?d ORDER BY ?d""",
     )
     view.temporal = _rows(
         store,

@@ -12,6 +12,8 @@ import io
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -468,9 +470,7 @@ def test_row_cap_truncates_and_says_so(capped: Server) -> None:
             assert len(body.decode().strip().splitlines()) == ROW_CAP + 1  # header + rows
         else:
             assert len(json.loads(body)["results"]["bindings"]) == ROW_CAP
-    status, headers, body = http(
-        capped.url, {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, accept="application/n-triples"
-    )
+    status, headers, body = http(capped.url, {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, accept="application/n-triples")
     assert headers.get("X-Crosswalk-Truncated") == "true"
     assert len(rdflib.Graph().parse(data=body, format="nt")) == ROW_CAP
     status, headers, body = http(capped.url, {"query": query + " LIMIT 5"}, accept="text/csv")
@@ -660,11 +660,31 @@ def test_writers_match_pyoxigraph_on_tricky_terms() -> None:
     g = ox.NamedNode("http://e/g")
     store.extend(
         [
-            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://e/p"), ox.Literal("a\tb\nc\"d\\", language="en"), g),
-            ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.Literal("مرحبا", language="ar", direction=ox.BaseDirection.RTL), g),
-            ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.Literal("1.5e3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")), g),
-            ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.Literal("007", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), g),
-            ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.Literal("x,y", datatype=ox.NamedNode("http://e/dt")), g),
+            ox.Quad(ox.BlankNode("b1"), ox.NamedNode("http://e/p"), ox.Literal('a\tb\nc"d\\', language="en"), g),
+            ox.Quad(
+                ox.NamedNode("http://e/x"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal("مرحبا", language="ar", direction=ox.BaseDirection.RTL),
+                g,
+            ),
+            ox.Quad(
+                ox.NamedNode("http://e/x"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal("1.5e3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")),
+                g,
+            ),
+            ox.Quad(
+                ox.NamedNode("http://e/x"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal("007", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                g,
+            ),
+            ox.Quad(
+                ox.NamedNode("http://e/x"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal("x,y", datatype=ox.NamedNode("http://e/dt")),
+                g,
+            ),
         ]
     )
     query = "SELECT ?s ?o ?t ?none WHERE { ?s ?p ?o BIND(<<( ?s ?p ?o )>> AS ?t) OPTIONAL { ?o ?q ?none } } ORDER BY STR(?o)"
@@ -698,3 +718,50 @@ def test_worker_processes_use_spawn_not_fork(energy) -> None:  # type: ignore[no
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert any(b"spawn_main" in part for part in cmdline), cmdline
         assert os.getpid() != pid
+
+
+def test_workers_stop_when_the_server_is_killed(energy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A server killed with SIGKILL cannot clean up: its worker, stuck in a runaway query,
+    must notice and end by itself."""
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from kg.sparql import SparqlExecutor\n"
+        "if __name__ == '__main__':\n"
+        "    ex = SparqlExecutor(data_dir=Path(sys.argv[1]), timeout_s=600, row_cap=10, workers=1)\n"
+        "    ex.run('ASK {}', accept=None)\n"
+        f"    threading.Thread(target=ex.run, args=({RUNAWAY!r},), kwargs={{'accept': None}}).start()\n"
+        "    time.sleep(0.5)\n"
+        "    print(ex.worker_pids()[0], flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(energy[0])],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        worker = int(proc.stdout.readline())  # type: ignore[union-attr]
+        assert Path(f"/proc/{worker}").exists()
+        proc.kill()
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _running(worker):
+            time.sleep(0.2)
+        assert not _running(worker), "the orphaned worker is still running its query"
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def _running(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        state = status.read_text().split("State:")[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"  # a zombie no longer runs; reaping it is init's job once orphaned

@@ -149,8 +149,7 @@ def sparql():  # type: ignore[no-untyped-def]
             return _page(chosen.query)
         return _text(
             400,
-            "give a SPARQL query: GET /sparql?query=..., or POST it as "
-            f"{FORM_TYPE} (query=...) or {QUERY_TYPE}",
+            f"give a SPARQL query: GET /sparql?query=..., or POST it as {FORM_TYPE} (query=...) or {QUERY_TYPE}",
         )
 
     try:
@@ -195,9 +194,11 @@ def _cell(binding: dict[str, Any] | None) -> Cell:
         note = "@" + binding["xml:lang"]
     elif "datatype" in binding:
         datatype = binding["datatype"]
-        note = "^^xsd:" + datatype.rsplit("#", 1)[1] if datatype.startswith(
-            "http://www.w3.org/2001/XMLSchema#"
-        ) else f"^^<{datatype}>"
+        note = (
+            "^^xsd:" + datatype.rsplit("#", 1)[1]
+            if datatype.startswith("http://www.w3.org/2001/XMLSchema#")
+            else f"^^<{datatype}>"
+        )
     return Cell(value, note=note)
 
 
@@ -228,9 +229,7 @@ def _page(
         else:
             columns = doc["head"]["vars"]
             context["columns"] = columns
-            context["rows"] = [
-                [_cell(b.get(v)) for v in columns] for b in doc["results"]["bindings"]
-            ]
+            context["rows"] = [[_cell(b.get(v)) for v in columns] for b in doc["results"]["bindings"]]
     elif result is not None:
         context["graph_text"] = result.body.decode("utf-8", errors="replace")
     return render_template("sparql.html", **context), status

@@ -27,7 +27,6 @@ import threading
 import time
 import weakref
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -223,9 +222,7 @@ class SparqlExecutor:
             worker.conn.send(request)
             if not worker.conn.poll(self.timeout_s):
                 self._discard(worker, replace_it=True)
-                return SparqlResult.failure(
-                    503, f"query exceeded the {self.timeout_s:g} s time limit"
-                )
+                return SparqlResult.failure(503, f"query exceeded the {self.timeout_s:g} s time limit")
             result = worker.conn.recv()
         except (EOFError, OSError):
             # The worker died under the query (killed by close(), or out of memory).

@@ -42,12 +42,8 @@ class ResultFormat:
 
 # Order matters: the first format of a kind is its default (used for */* and no Accept).
 FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat(
-        "json", RESULTS, "application/sparql-results+json", ("application/json",), ("json",)
-    ),
-    ResultFormat(
-        "xml", RESULTS, "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml",)
-    ),
+    ResultFormat("json", RESULTS, "application/sparql-results+json", ("application/json",), ("json",)),
+    ResultFormat("xml", RESULTS, "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml",)),
     ResultFormat("csv", RESULTS, "text/csv", (), ("csv",)),
     ResultFormat("tsv", RESULTS, "text/tab-separated-values", (), ("tsv",)),
     ResultFormat(
@@ -57,9 +53,7 @@ FORMATS: tuple[ResultFormat, ...] = (
         ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"),
         ("turtle", "ttl", "n3"),
     ),
-    ResultFormat(
-        "ntriples", GRAPH, "application/n-triples", ("text/plain",), ("ntriples", "nt", "n-triples")
-    ),
+    ResultFormat("ntriples", GRAPH, "application/n-triples", ("text/plain",), ("ntriples", "nt", "n-triples")),
     ResultFormat(
         "jsonld",
         GRAPH,
@@ -167,9 +161,7 @@ def negotiate(accept: str | None, kind: str) -> ResultFormat | None:
         # a wildcard (text/*) matches only the canonical type, so it never picks XML via text/xml.
         # A type named explicitly overrides any wildcard (RFC 9110: most specific range wins).
         qualities = [
-            q
-            for m in fmt.media_types
-            if (q := _quality(ranges, m)) is not None and (q[1] == 2 or m == fmt.media_type)
+            q for m in fmt.media_types if (q := _quality(ranges, m)) is not None and (q[1] == 2 or m == fmt.media_type)
         ]
         explicit = [q for q in qualities if q[1] == 2]
         qualities = explicit or qualities

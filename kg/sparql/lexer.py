@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 # SPARQL 1.1 Update operations (grammar rule [30] Update1) and the WITH form of Modify [41].
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
 _TOKEN = re.compile(

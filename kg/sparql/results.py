@@ -78,8 +78,7 @@ def _json_term(term: Term) -> dict[str, object]:
 
 def solutions_json(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
     bindings = [
-        {var: _json_term(term) for var, term in zip(variables, row) if term is not None}
-        for row in rows
+        {var: _json_term(term) for var, term in zip(variables, row, strict=True) if term is not None} for row in rows
     ]
     doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -127,7 +126,7 @@ def solutions_xml(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
     parts.append("</head><results>")
     for row in rows:
         parts.append("<result>")
-        for var, term in zip(variables, row):
+        for var, term in zip(variables, row, strict=True):
             if term is not None:
                 parts.append(f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>")
         parts.append("</result>")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
+import time
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -47,6 +49,8 @@ def serve(conn: Connection) -> None:
     """Worker main loop: answer ``QueryRequest``s until the pipe closes or None arrives."""
     # Ctrl-C in the server's terminal is for the parent, which stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     conn.send(("ready", os.getpid()))
     store: ox.Store | None = None
     opened: str | None = None
@@ -69,6 +73,19 @@ def serve(conn: Connection) -> None:
             conn.send(result)
         except (BrokenPipeError, OSError):
             return
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker soon after its server dies, even mid-query.
+
+    A server killed with SIGKILL cannot stop its workers; an idle worker sees the pipe close,
+    but one inside a runaway query would run on for ever. pyoxigraph releases the GIL while
+    it evaluates, so this thread keeps running during a query.
+    """
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _not_acceptable(kind: str, form: str) -> SparqlResult:
@@ -120,9 +137,7 @@ def execute(store: ox.Store, request: QueryRequest) -> SparqlResult:
         return SparqlResult.failure(500, f"query evaluation failed: {exc}")
 
 
-def _write_solutions(
-    results: ox.QuerySolutions, fmt: ResultFormat, row_cap: int
-) -> SparqlResult:
+def _write_solutions(results: ox.QuerySolutions, fmt: ResultFormat, row_cap: int) -> SparqlResult:
     variables = [v.value for v in results.variables]
     width = range(len(variables))
     rows = []
@@ -133,14 +148,10 @@ def _write_solutions(
             break
         rows.append(tuple(solution[i] for i in width))
     body = SOLUTION_WRITERS[fmt.name](variables, rows)
-    return SparqlResult(
-        200, fmt.content_type, body, truncated=truncated, form="SELECT", format=fmt.name
-    )
+    return SparqlResult(200, fmt.content_type, body, truncated=truncated, form="SELECT", format=fmt.name)
 
 
-def _write_triples(
-    results: ox.QueryTriples, fmt: ResultFormat, request: QueryRequest
-) -> SparqlResult:
+def _write_triples(results: ox.QueryTriples, fmt: ResultFormat, request: QueryRequest) -> SparqlResult:
     triples = []
     truncated = False
     for triple in results:

@@ -70,24 +70,39 @@ class GraphStore:
     def write_graphs(
         self, graphs: dict[str, list[str]], *, markers: dict[str, str], replace: Iterable[str] = ()
     ) -> None:
-        """Write many record graphs fast, with a commit marker per graph.
+        """Write many record graphs, each with a commit marker.
 
-        Oxigraph's transactional insert costs ~3x its bulk loader on real records, so the
-        graphs are bulk-loaded and each record graph then gets its marker (``markers``: graph →
-        N-Triples line, the ``cw:contentHash`` triple) in one transaction. A graph without its
-        marker is a torn write: ``repair()`` drops it before the next ingest rewrites it.
-        ``replace`` lists graphs that exist already and are dropped first.
+        ``graphs``: graph IRI → N-Triples lines; ``markers``: record graph IRI → its
+        ``cw:contentHash`` line; ``replace``: graphs that exist already.
+
+        Graphs that replace existing ones are written with one SPARQL Update (drop and insert in
+        one transaction), so a reader or a crash never sees a record half replaced. New graphs
+        have no old version to protect: they are bulk-loaded (Oxigraph's transactional insert
+        costs ~3x its bulk loader on real records) and then get their markers in one
+        transaction. A new graph without its marker is a torn write: ``repair()`` drops it
+        before the next ingest rewrites it.
         """
-        drops = [f"DROP SILENT GRAPH <{g}>" for g in replace]
-        if drops:
-            self.store.update(" ;\n".join(drops))
+        replacing = set(replace)
+        if replacing:
+            parts: list[str] = []
+            for g, lines in graphs.items():
+                if g not in replacing:
+                    continue
+                body = lines + ([markers[g]] if g in markers else [])
+                parts.append(f"DROP SILENT GRAPH <{g}>")
+                if body:
+                    parts.append(f"INSERT DATA {{ GRAPH <{g}> {{\n" + "\n".join(body) + "\n} }")
+            if parts:
+                self.store.update(" ;\n".join(parts))
         chunk: list[str] = []
         for g, lines in graphs.items():
+            if g in replacing:
+                continue
             suffix = f" <{g}> ."
             chunk.extend(line[:-2] + suffix for line in lines)
         if chunk:
             self.store.bulk_extend(ox.parse("\n".join(chunk), format=ox.RdfFormat.N_QUADS))
-        marks = [line[:-2] + f" <{g}> ." for g, line in markers.items()]
+        marks = [line[:-2] + f" <{g}> ." for g, line in markers.items() if g not in replacing]
         if marks:
             self.store.extend(ox.parse("\n".join(marks), format=ox.RdfFormat.N_QUADS))
 
