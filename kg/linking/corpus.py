@@ -30,12 +30,15 @@ class DatasetSummary:
         return self.source.rstrip("/").rsplit("/", 1)[-1]
 
     def embedding_text(self) -> str:
-        """The text embedded for linking and search: title, description, keywords."""
+        """The text embedded for linking and search: title, keywords, then description.
+
+        The model reads 128 tokens; keywords go before the description so they are never cut.
+        """
         parts = [self.title.strip()]
+        if self.keywords:
+            parts.append("Keywords: " + "; ".join(sorted(self.keywords)[:20]))
         if self.description:
             parts.append(self.description.strip()[:2000])
-        if self.keywords:
-            parts.append("Keywords: " + "; ".join(sorted(self.keywords)))
         return ". ".join(p for p in parts if p)
 
 

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from kg.config import DataDir
 from kg.sparql.lexer import QUERY_FORMS, scan
 from kg.sparql.messages import QueryRequest, SparqlResult
+from kg.sparql.worker import serve
 from kg.store.oxigraph import latest_checkpoint
 
 STARTUP_TIMEOUT_S = 30.0  # a worker that is not ready by then is broken, not slow
@@ -48,8 +49,6 @@ class _Worker:
     """One worker process and the parent's end of its pipe."""
 
     def __init__(self, ctx: multiprocessing.context.BaseContext, name: str) -> None:
-        from kg.sparql.worker import serve
-
         self.conn, child = ctx.Pipe(duplex=True)
         self.process: BaseProcess = ctx.Process(target=serve, args=(child,), name=name, daemon=True)
         self.process.start()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -93,10 +92,20 @@ def boolean_json(value: bool) -> bytes:
 _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
 
 
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+)
+# Characters XML 1.0 cannot carry at all are replaced rather than producing a bad document.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_text(text: str) -> str:
-    # Characters XML 1.0 cannot carry at all are replaced rather than producing a bad document.
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", text)
-    return escape(text, {"\r": "&#13;"})
+    return _NOT_XML.sub("\ufffd", text).translate(_XML_ESCAPES)
+
+
+def quoteattr(text: str) -> str:
+    return '"' + _NOT_XML.sub("\ufffd", text).translate(_ATTR_ESCAPES) + '"'
 
 
 def _xml_term(term: Term) -> str:
@@ -164,11 +173,11 @@ def solutions_csv(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
 
 # --- TSV -----------------------------------------------------------------------------------
 
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def _tsv_string(text: str) -> str:
-    return '"' + "".join(_ECHAR.get(c, c) for c in text) + '"'
+    return '"' + text.translate(_ECHAR) + '"'
 
 
 def _tsv_iri(text: str) -> str:
