@@ -53,6 +53,15 @@ class Services:
                 self._searcher_stamp = stamp
             return self._searcher
 
+    def close(self) -> None:
+        """Stop the SPARQL workers and release the store."""
+        with self._lock:
+            if self._sparql is not None:
+                self._sparql.close()
+                self._sparql = None
+            self._store = None
+            self._searcher = None
+
     def sparql(self):  # type: ignore[no-untyped-def]
         from kg.sparql import SparqlExecutor
 

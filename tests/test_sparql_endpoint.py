@@ -46,7 +46,7 @@ from app import create_app
 from kg.config import DataDir
 from kg.pipeline import Ingestor
 from kg.sparql import SparqlExecutor
-from kg.sparql.examples import EXAMPLES
+from kg.sparql.examples import EXAMPLES, example
 from kg.sparql.formats import GRAPH, RESULTS, accept_for_format, negotiate, prefers_html
 from kg.sparql.lexer import scan
 from kg.sparql.results import SOLUTION_WRITERS
@@ -76,10 +76,19 @@ MEDIA = {
 
 @pytest.fixture(scope="module")
 def energy(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The DOE data.json catalog (482 records) ingested by the real Ingestor."""
+    """The DOE data.json catalog (482 records) and two records with SHACL violations (source
+    ``dcatus``), ingested by the real Ingestor."""
     data = tmp_path_factory.mktemp("sparql-energy")
-    result = Ingestor(data).ingest([corpus_path("datajson-agencies/energy.data.json")])
-    assert result.stored == 482 and not result.errors
+    bad = "datagov-harvester-fixtures/example_data/dcatus/"
+    result = Ingestor(data).ingest(
+        [
+            corpus_path("datajson-agencies/energy.data.json"),
+            corpus_path(bad + "missing_title.json"),
+            corpus_path(bad + "dcatus_multiple_invalid.json"),
+        ]
+    )
+    assert result.per_source["energy"]["stored"] == 482 and result.violations == 2
+    assert not result.errors
     return data, result
 
 
@@ -475,9 +484,13 @@ def test_row_cap_truncates_and_says_so(capped: Server) -> None:
     assert len(rdflib.Graph().parse(data=body, format="nt")) == ROW_CAP
     status, headers, body = http(capped.url, {"query": query + " LIMIT 5"}, accept="text/csv")
     assert status == 200 and "X-Crosswalk-Truncated" not in headers
+    status, headers, body = http(capped.url, {"query": query, "format": "html"})
+    assert headers.get("X-Crosswalk-Truncated") == "true"
+    assert f"only the first {ROW_CAP} rows are shown" in body.decode()
+    assert body.decode().count("<tr>") == ROW_CAP + 1  # header row + capped rows
 
 
-def test_runaway_query_is_killed_while_others_still_run(server: Server) -> None:
+def test_runaway_query_is_killed_while_others_still_run(server: Server, energy) -> None:  # type: ignore[no-untyped-def]
     outcome: dict[str, object] = {}
 
     def runaway() -> None:
@@ -494,7 +507,7 @@ def test_runaway_query_is_killed_while_others_still_run(server: Server) -> None:
     quick = time.monotonic() - started
     thread.join(TIMEOUT_S + 10)
 
-    assert doc["results"]["bindings"][0]["n"]["value"] == "482"
+    assert doc["results"]["bindings"][0]["n"]["value"] == str(energy[1].stored)
     assert quick < 2.0, f"a simple query waited {quick:.1f} s behind the runaway one"
     status, _, body = outcome["response"]  # type: ignore[misc]
     assert status == 503
@@ -552,13 +565,15 @@ def test_every_example_runs(server: Server, energy) -> None:  # type: ignore[no-
         answers[ex.slug] = json.loads(body)["results"]["bindings"]
     print("\nexample query latency (ms):", timings)
     per_source = {b["source"]["value"]: int(b["datasets"]["value"]) for b in answers["datasets-per-source"]}
-    assert per_source == {"https://w3id.org/crosswalk/source/energy": energy[1].stored}
+    assert per_source == {
+        f"https://w3id.org/crosswalk/source/{name}": counts["stored"] for name, counts in energy[1].per_source.items()
+    }
+    failing = {b["source"]["value"]: int(b["failing"]["value"]) for b in answers["failing-validation-per-source"]}
+    assert failing == {"https://w3id.org/crosswalk/source/dcatus": 2}
     # the validator and the SPARQL view of the same records agree on missing licences
     reports = energy[1].reports.values()
     unlicensed = sum(1 for r in reports if any(f.message.startswith("No licence") for f in r.findings))
     assert unlicensed > 0 and len(answers["datasets-without-licence"]) == unlicensed
-    violations = sum(1 for r in reports if not r.conforms)
-    assert sum(int(b["failing"]["value"]) for b in answers["failing-validation-per-source"]) == violations
     assert answers["record-provenance"] and all("raw_sha256" in b for b in answers["record-provenance"])
 
 
@@ -765,3 +780,23 @@ def _running(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"  # a zombie no longer runs; reaping it is init's job once orphaned
+
+
+@pytest.mark.slow
+def test_cross_source_links_example_finds_what_the_linker_wrote(tmp_path: Path) -> None:
+    """Example (d) on real links: `kg link` (the real model) over two small catalogs."""
+    from kg.linking.linker import link
+
+    Ingestor(tmp_path).ingest(
+        [corpus_path("datajson-agencies/consumerfinance.data.json"), corpus_path("datajson-agencies/fcc.data.json")]
+    )
+    linked = link(tmp_path, threshold=0.3)
+    assert linked.links > 0
+    with SparqlExecutor(data_dir=tmp_path, timeout_s=10, row_cap=1000, workers=1) as executor:
+        result = executor.run(example("cross-source-links").query, accept=None)
+    assert result.status == 200, result.error
+    rows = json.loads(result.body)["results"]["bindings"]
+    assert len(rows) == min(linked.links, 100)
+    assert all(r["a_source"]["value"] != r["b_source"]["value"] for r in rows)
+    scores = [float(r["score"]["value"]) for r in rows]
+    assert scores == sorted(scores, reverse=True) and min(scores) >= 0.3

@@ -164,7 +164,8 @@ def sparql():  # type: ignore[no-untyped-def]
             named_graph_uris=parsed.named_graphs or None,
         )
     if parsed.html:
-        return _page(parsed.query, result=result, status=result.status)
+        page, status = _page(parsed.query, result=result, status=result.status)
+        return page, status, {"X-Crosswalk-Truncated": "true"} if result.truncated else {}
     response = Response(result.body, status=result.status, content_type=result.content_type)
     response.headers["Vary"] = "Accept"
     if result.truncated:
