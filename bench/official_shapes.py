@@ -172,11 +172,18 @@ def main(argv: list[str] | None = None) -> int:
         f"conformance: {pct(report.conformance_rate())} as published,"
         f" {pct(report.conformance_rate(include_provenance=False))} lifted graph only"
     )
-    print_rates(report, formats, "per format")
+    scoped = {name: [k for k in keys if k in report.records] for name, keys in formats.items()}
+    for name, keys in formats.items():
+        skipped = [k for k in keys if k in report.out_of_scope]
+        if skipped:
+            kinds = sorted({report.out_of_scope[k] for k in skipped})
+            print(f"{name}: {len(skipped)} of {len(keys)} records out of scope ({'; '.join(kinds)})")
+    print_rates(report, scoped, "per format (dcat:Dataset records)")
     by_file: dict[str, list[str]] = defaultdict(list)
     for rec in records:
-        by_file[rec.raw.source_file].append(rec.key)
-    print_rates(report, dict(sorted(by_file.items())), "per file")
+        if rec.lifter == "datajson" and rec.key in report.records:
+            by_file[rec.raw.source_file].append(rec.key)
+    print_rates(report, dict(sorted(by_file.items())), "per agency file (data.json)")
 
     print(f"\ntop reasons (Violations), by records affected; {'origin':<10} = where the focus node comes from")
     print(f"  {'records':>7} {'results':>7}  {'focus class':<18} {'path':<22} {'component':<34} example record")

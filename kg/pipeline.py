@@ -40,6 +40,7 @@ from kg.store import GraphStore
 from kg.validation import RecordReport, Validator, report_graph
 
 SOFTWARE = URIRef(f"{BASE}software/crosswalk/{__version__}")
+SOFTWARE_GRAPH = f"{BASE}graph/software"
 SKIP_NAMES = {"README.md", "SOURCE.md", "LICENSE", ".DS_Store"}
 SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".csv", ".tsv", ".png", ".jpg", ".html", ".bad"}
 BATCH = 250
@@ -240,6 +241,7 @@ class Ingestor:
         t0 = time.perf_counter()
         for src in sorted(touched_sources):
             self._rebuild_source_graph(src)
+        self.store.replace_graphs({SOFTWARE_GRAPH: "\n".join(nt_lines(software_triples()))})
         self._log_run(run, started, result)
         self.store.checkpoint(self.dirs.checkpoints)
         result.timings["store"] += time.perf_counter() - t0
@@ -390,12 +392,25 @@ def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, o
         (raw_record, RDF.type, PROV.Entity),
         (raw_record, CW.sha256, Literal(rec.raw.sha256)),
         (raw_record, DCTERMS.format, Literal(rec.raw.media_type)),
-        (lifter, RDF.type, PROV.SoftwareAgent),
-        (lifter, RDFS.label, Literal(f"Crosswalk {rec.lifter} lifter {rec.lifter_version}")),
-        (lifter, PROV.actedOnBehalfOf, SOFTWARE),
+    ]
+
+
+def software_triples() -> list[tuple[object, object, object]]:
+    """The software agents record graphs point to (graph/software, written on every ingest)."""
+    from kg.lifting import lifters
+
+    triples: list[tuple[object, object, object]] = [
         (SOFTWARE, RDF.type, PROV.SoftwareAgent),
         (SOFTWARE, RDFS.label, Literal(f"Crosswalk {__version__}")),
     ]
+    for lf in lifters():
+        agent = URIRef(f"{BASE}lifter/{lf.format.name}/{lf.version}")
+        triples += [
+            (agent, RDF.type, PROV.SoftwareAgent),
+            (agent, RDFS.label, Literal(f"Crosswalk {lf.format.name} lifter {lf.version}")),
+            (agent, PROV.actedOnBehalfOf, SOFTWARE),
+        ]
+    return triples
 
 
 def origin_triples(rec: LiftedRecord, file_sha: str, run: URIRef) -> list[tuple[object, object, object]]:

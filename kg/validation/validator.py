@@ -16,7 +16,7 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.lifting.base import LiftedRecord
+from kg.lifting.base import LiftedRecord, TripleSet
 from kg.namespaces import BASE, CW, SH
 from kg.ntriples import nt_lines
 from kg.report import Finding, Severity
@@ -235,9 +235,9 @@ def _literal_text(value: str) -> str:
     return _plain(text)
 
 
-def report_graph(key: str, report: RecordReport, dataset: str) -> Graph:
+def report_graph(key: str, report: RecordReport, dataset: str) -> TripleSet:
     """The report as SHACL-vocabulary RDF with deterministic IRIs (no blank nodes)."""
-    g = Graph()
+    g = TripleSet()
     node = URIRef(f"{BASE}validation/{key}")
     g.add((node, RDF.type, SH.ValidationReport))
     g.add((node, SH.conforms, Literal(report.conforms)))
