@@ -31,8 +31,8 @@ from pyshacl import validate
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 
-from kg.lifting.base import LiftedRecord
-from kg.namespaces import SH
+from kg.lifting.base import LiftedRecord, RawRecord, TripleSet
+from kg.namespaces import SH, record_key
 
 SHAPES_RELATIVE = Path("shapes/dcat-us-3/shacl/dcat-us_3.0_shacl_shapes.ttl")
 DEFAULT_BATCH = 250  # records per pySHACL call; measured in bench/official_shapes_findings.md
@@ -217,6 +217,24 @@ def _batches(records: Sequence[LiftedRecord], size: int) -> list[list[LiftedReco
     return out
 
 
+def record_from_graph(graph: Graph, *, name: str, source: str = "dcat-us-3-examples") -> LiftedRecord:
+    """A graph written by hand (an official DCAT-US 3.0 example) as one record, so that it goes
+    through ``check_official`` exactly as a lifted record does. Its dataset is the graph's first
+    ``dcat:Dataset`` (by IRI order); a graph without one gives an out-of-scope record."""
+    datasets = sorted(graph.subjects(RDF.type, DCAT.Dataset, unique=True), key=str)
+    data = graph.serialize(format="nt", encoding="utf-8")
+    raw = RawRecord(data=data, local_id=name, pointer="", source_file=name, media_type="text/turtle")
+    return LiftedRecord(
+        raw=raw,
+        source=source,
+        key=record_key(source, name),
+        dataset=URIRef(datasets[0]) if datasets else URIRef(f"urn:example:{name}"),
+        graph=TripleSet(graph),
+        lifter="turtle",
+        lifter_version="example",
+    )
+
+
 def check_official(
     records: Sequence[LiftedRecord],
     shapes_graph: Graph | Path,
@@ -321,4 +339,5 @@ __all__ = [
     "curie",
     "load_official_shapes",
     "official_shapes_path",
+    "record_from_graph",
 ]
