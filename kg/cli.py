@@ -71,7 +71,7 @@ def _ingest(paths: list[Path], *, fmt: str | None, source: str | None, data_dir:
     click.echo(
         f"{result.files} files, {result.records} records: {result.stored} stored, "
         f"{result.unchanged} unchanged, {len(result.errors)} errors, "
-        f"{result.violations} with violations (stored and marked)"
+        f"{result.violations} of those stored with violations (stored and marked)"
     )
     for name, counts in sorted(result.per_source.items()):
         click.echo(

@@ -30,6 +30,7 @@ from kg.namespaces import (
     record_graph,
     short_hash,
     source_graph,
+    record_key,
     source_iri,
     validation_graph,
 )
@@ -142,6 +143,7 @@ class Ingestor:
             f"{BASE}graph/record/", companions=[(f"{BASE}graph/record/", f"{BASE}graph/validation/")]
         )
         existing = self.store.record_hashes()
+        fingerprints = self.store.record_fingerprints()
         seen_keys: dict[str, str] = {}
         seen_shas: dict[str, str] = {}
         file_shas: list[str] = []
@@ -196,6 +198,30 @@ class Ingestor:
                     continue
                 result.records += 1
                 self.raw.put(piece.data, sync=False)
+                key = record_key(item.source, piece.local_id)
+                if key in seen_keys:
+                    if seen_shas.get(key) == piece.sha256:
+                        continue  # the very same record listed twice (e.g. a series member also at top level)
+                    result.errors.append(
+                        LiftError(
+                            f"duplicate identifier within source {item.source!r} "
+                            f"(first seen at {seen_keys[key]}); this copy was not stored",
+                            source_file=item.display,
+                            record=piece.local_id,
+                            field=piece.pointer + "/identifier",
+                        )
+                    )
+                    continue
+                fingerprint = input_fingerprint(piece.sha256, lifter, item.source, self.validator)
+                if fingerprints.get(key) == fingerprint:
+                    # Same raw bytes through the same lifter, shapes and software: the stored graph
+                    # is what lifting would give again. Not re-lifted, not re-validated.
+                    seen_keys[key] = f"{item.display}{piece.pointer}"
+                    seen_shas[key] = piece.sha256
+                    result.unchanged += 1
+                    result.per_source[item.source]["records"] += 1
+                    result.per_source[item.source]["unchanged"] += 1
+                    continue
                 try:
                     rec = lifter.lift(piece, source=item.source)
                 except LiftError as exc:
@@ -211,21 +237,9 @@ class Ingestor:
                         )
                     )
                     continue
-                if rec.key in seen_keys:
-                    if seen_shas.get(rec.key) == piece.sha256:
-                        continue  # the very same record listed twice (e.g. a series member also at top level)
-                    result.errors.append(
-                        LiftError(
-                            f"duplicate identifier within source {item.source!r} "
-                            f"(first seen at {seen_keys[rec.key]}); this copy was not stored",
-                            source_file=item.display,
-                            record=piece.local_id,
-                            field=piece.pointer + "/identifier",
-                        )
-                    )
-                    continue
-                seen_keys[rec.key] = f"{item.display}{piece.pointer}"
-                seen_shas[rec.key] = piece.sha256
+                rec.fingerprint = fingerprint
+                seen_keys[key] = f"{item.display}{piece.pointer}"
+                seen_shas[key] = piece.sha256
                 pending.append((rec, file_sha))
                 touched_sources.add(item.source)
                 result.per_source[item.source]["records"] += 1
@@ -366,6 +380,11 @@ class Ingestor:
                 )
 
 
+def input_fingerprint(raw_sha: str, lifter: Lifter, source: str, validator: Validator) -> str:
+    """What a record graph is a function of: raw bytes, lifter, source, shapes, software, base."""
+    return short_hash(raw_sha, lifter.format.name, lifter.version, source, validator.shapes_digest, __version__, BASE, length=32)
+
+
 def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, object, object]]:
     """PROV-O facts of one record graph: raw record, input file, source, lifter, software.
 
@@ -389,6 +408,7 @@ def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, o
         (g, CW.lifter, Literal(rec.lifter)),
         (g, CW.lifterVersion, Literal(rec.lifter_version)),
         (g, CW.softwareVersion, Literal(__version__)),
+        (g, CW.inputFingerprint, Literal(rec.fingerprint)),
         (raw_record, RDF.type, PROV.Entity),
         (raw_record, CW.sha256, Literal(rec.raw.sha256)),
         (raw_record, DCTERMS.format, Literal(rec.raw.media_type)),

@@ -124,6 +124,7 @@ class LiftedRecord:
     lifter: str
     lifter_version: str
     findings: list[Finding] = field(default_factory=list)
+    fingerprint: str = ""  # set by the pipeline: what this graph is a function of
 
     @property
     def doi(self) -> str | None:

@@ -151,6 +151,13 @@ class GraphStore:
         )
         return {r["g"]: r["h"] for r in rows}
 
+    def record_fingerprints(self) -> dict[str, str]:
+        """Input fingerprint of every stored record, keyed by record key."""
+        rows = self.select(
+            f"SELECT ?k ?f WHERE {{ GRAPH ?g {{ ?g <{CW.recordKey}> ?k ; <{CW.inputFingerprint}> ?f }} }}"
+        )
+        return {r["k"]: r["f"] for r in rows}
+
     def named_graphs(self) -> Iterator[str]:
         for g in self.store.named_graphs():
             yield g.value

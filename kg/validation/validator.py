@@ -6,6 +6,7 @@ record or a batch at a time), never the whole corpus.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from collections.abc import Sequence
@@ -93,8 +94,11 @@ class Validator:
             raise ValueError(f"unknown SHACL engine {self.engine!r}; choose from {ENGINES}")
         self.shape_paths = list(shapes or [SHAPES_DIR / name for name in PROFILES])
         self.shapes = Graph()
+        digest = hashlib.sha256()
         for path in self.shape_paths:
             self.shapes.parse(path, format="turtle")
+            digest.update(path.read_bytes())
+        self.shapes_digest = digest.hexdigest()
         self.fix_hints = {str(s): str(o) for s, o in self.shapes.subject_objects(CW.fixHint)}
         self.labels = {str(s): str(o) for s, o in self.shapes.subject_objects(RDFS.label)}
         self._rudof = None
