@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     file_shas = None if args.no_provenance else shas
     report = check_official(records, shapes, file_shas=file_shas, batch_size=args.batch_size)
     print(
-        f"\nvalidated {len(records)} records in {report.seconds:.1f} s = {report.records_per_second:.1f} records/s"
+        f"\nvalidated {len(report.records)} dcat:Dataset records in {report.seconds:.1f} s = {report.records_per_second:.1f} records/s"
         f" (pySHACL {report.batches} calls, batch {args.batch_size}, inference none,"
         f" {'with' if file_shas else 'without'} provenance triples)"
     )
