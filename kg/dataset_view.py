@@ -165,7 +165,8 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
             OPTIONAL {{ ?d <{DCT}title> ?t }} OPTIONAL {{ ?d <{DCAT}downloadURL> ?dl }}
             OPTIONAL {{ ?d <{DCAT}accessURL> ?ac }}
             OPTIONAL {{ ?d <{DCAT}mediaType> ?m BIND(REPLACE(STR(?m), "^.*/media-types/", "") AS ?mt) }}
-            OPTIONAL {{ ?d <{DCT}format> ?f }} }} }} GROUP BY ?d ORDER BY ?d""",
+            OPTIONAL {{ ?d <{DCT}format> ?fn OPTIONAL {{ ?fn <{RDFS}label> ?fl }} BIND(COALESCE(?fl, ?fn) AS ?f) }}
+            }} }} GROUP BY ?d ORDER BY ?d""",
     )
     view.temporal = _rows(
         store,

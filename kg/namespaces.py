@@ -21,7 +21,7 @@ SDO = Namespace("https://schema.org/")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
-DCAT_US = Namespace("http://resources.data.gov/ontology/dcat-us#")
+DCAT_US = Namespace("http://data.resources.gov/ontology/dcat-us#")  # as the official shapes spell it
 DATACITE = Namespace("http://purl.org/spar/datacite/")
 
 LINKS_GRAPH = BASE + "graph/links"

@@ -432,7 +432,11 @@ def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, o
     g = URIRef(record_graph(rec.key))
     raw_record = URIRef(raw_iri(rec.raw.sha256))
     lifter = URIRef(f"{BASE}lifter/{rec.lifter}/{rec.lifter_version}")
-    return [
+    # DCAT-US 3.0 requires dcterms:modified on a dcat:CatalogRecord. Wall-clock time must stay
+    # out of the hashed triples, so the record carries the date its source gives the entry.
+    entry_date = rec.graph.value(rec.dataset, DCTERMS.modified) or rec.graph.value(rec.dataset, DCTERMS.issued)
+    dated = [(g, DCTERMS.modified, entry_date)] if entry_date is not None else []
+    return dated + [
         (g, RDF.type, DCAT.CatalogRecord),
         (g, FOAF.primaryTopic, rec.dataset),
         (g, CW.recordKey, Literal(rec.key)),

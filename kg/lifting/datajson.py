@@ -34,6 +34,9 @@ from kg.namespaces import BASE, LOCN, VCARD, dataset_iri, normalize_doi, slug
 from kg.report import Severity
 
 ORG = "http://www.w3.org/ns/org#"
+# data.json themes are free text with no vocabulary; DCAT-US 3.0 (Concept_Shape) requires every
+# skos:Concept to sit in a scheme, so they share one scheme that says what they are.
+THEME_SCHEME = URIRef(f"{BASE}concept/datajson-theme")
 
 # Fields this lifter maps; every other field is kept under the source namespace.
 MAPPED = {
@@ -257,6 +260,9 @@ class DataJsonLifter(Lifter):
                 g.add((ds, DCAT.theme, concept))
                 g.add((concept, RDF.type, SKOS.Concept))
                 g.add((concept, SKOS.prefLabel, Literal(label)))
+                g.add((concept, SKOS.inScheme, THEME_SCHEME))
+                g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+                g.add((THEME_SCHEME, DCTERMS.title, Literal("data.json themes (free text, as published)")))
 
         refs = entry.get("references")
         for ref in refs if isinstance(refs, list) else [refs] if refs else []:
@@ -298,7 +304,9 @@ class DataJsonLifter(Lifter):
         agent = URIRef(f"{BASE}agent/{slug(name)}")
         g = rec.graph
         g.add((agent, RDF.type, FOAF.Organization))
+        g.add((agent, RDF.type, URIRef(ORG + "Organization")))  # DCAT-US 3.0 Organization_Shape
         g.add((agent, FOAF.name, Literal(name)))
+        g.add((agent, SKOS.prefLabel, Literal(name)))
         if depth == 0:
             g.add((rec.dataset, DCTERMS.publisher, agent))
         parent = value.get("subOrganizationOf") if isinstance(value, dict) else None
@@ -346,6 +354,7 @@ class DataJsonLifter(Lifter):
                 g.add((node, RDFS.seeAlso, iri(value)))
             else:
                 g.add((node, LOCN.geographicName, Literal(clean_text(value) or value)))
+                g.add((node, SKOS.prefLabel, Literal(clean_text(value) or value)))  # DCAT-US 3.0 "geographic name"
         else:
             # GeoJSON and other structures: kept verbatim until a spatial lifter maps them.
             self.keep_unmapped(rec, rec.dataset, "spatial", value)
@@ -408,10 +417,18 @@ class DataJsonLifter(Lifter):
                 else:
                     self.warn(rec, f"{field}.mediaType", f"{mt!r} is not a media type")
                     self.keep_unmapped(rec, node, "mediaType", mt)
-            for key, prop in (("title", DCTERMS.title), ("description", DCTERMS.description), ("format", DCTERMS.format)):
+            for key, prop in (("title", DCTERMS.title), ("description", DCTERMS.description)):
                 t = clean_text(dist.get(key))
                 if t:
                     g.add((node, prop, Literal(t)))
+            fmt = clean_text(dist.get("format"))
+            if fmt:
+                # DCAT-US 3.0 dcterms:format is a dcterms:MediaType node, never a literal; a
+                # human-readable format ("CSV", "Esri REST") is that node's label.
+                fmt_node = URIRef(f"{node}/format")
+                g.add((node, DCTERMS.format, fmt_node))
+                g.add((fmt_node, RDF.type, DCTERMS.MediaType))
+                g.add((fmt_node, RDFS.label, Literal(fmt)))
             for key, val in sorted(dist.items()):
                 if key not in {"@type", "downloadURL", "accessURL", "mediaType", "title", "description", "format"}:
                     self.keep_unmapped(rec, node, key, val)
