@@ -15,6 +15,16 @@ def assert_golden(graph: Graph, name: str) -> None:
     """Compare ``graph`` with tests/golden/<name>.ttl (set KG_UPDATE_GOLDEN=1 to rewrite it)."""
     if not isinstance(graph, Graph):
         graph = graph.to_graph()  # a lifted record's TripleSet
+    for prefix, ns in (
+        ("vcard", "http://www.w3.org/2006/vcard/ns#"),
+        ("locn", "http://www.w3.org/ns/locn#"),
+        ("org", "http://www.w3.org/ns/org#"),
+        ("prov", "http://www.w3.org/ns/prov#"),
+        ("schema", "https://schema.org/"),
+        ("src", "https://w3id.org/crosswalk/source-field/"),
+        ("cw", "https://w3id.org/crosswalk/ns#"),
+    ):
+        graph.bind(prefix, ns)
     path = GOLDEN_DIR / f"{name}.ttl"
     if os.environ.get("KG_UPDATE_GOLDEN") == "1" or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
