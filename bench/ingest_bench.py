@@ -18,11 +18,11 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from kg.config import DataDir  # noqa: E402
 from kg.errors import LiftError  # noqa: E402
 from kg.lifting import get_lifter  # noqa: E402
 from kg.linking.linker import link  # noqa: E402
 from kg.linking.search import Searcher  # noqa: E402
-from kg.config import DataDir  # noqa: E402
 from kg.ntriples import nt_lines  # noqa: E402
 from kg.pipeline import Ingestor  # noqa: E402
 from kg.store import GraphStore  # noqa: E402

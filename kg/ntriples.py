@@ -54,3 +54,21 @@ def graph_hash(lines: list[str]) -> str:
 
 def graph_from_nt(text: str) -> Graph:
     return Graph().parse(data=text, format="nt")
+
+
+def iri_nt(iri: str) -> str:
+    """An IRI given as text, in N-Triples syntax."""
+    if _IRI_BAD_RE.search(iri):
+        iri = "".join(f"%{ord(c):02X}" if c in _IRI_BAD else c for c in iri)
+    return f"<{iri}>"
+
+
+def lit_nt(text: str, datatype: str | None = None) -> str:
+    """A literal given as text (plain string, or with a datatype IRI), in N-Triples syntax."""
+    lexical = text.translate(_ESCAPES)
+    return f'"{lexical}"^^<{datatype}>' if datatype else f'"{lexical}"'
+
+
+def parse_lines(lines: list[str]) -> list[tuple[object, object, object]]:
+    """rdflib triples for N-Triples lines (the slow path, for tests and tools)."""
+    return list(Graph().parse(data="\n".join(lines), format="nt"))

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -29,17 +29,17 @@ from kg.namespaces import (
     RUNS_GRAPH,
     raw_iri,
     record_graph,
+    record_key,
     short_hash,
     source_graph,
-    record_key,
     source_iri,
     validation_graph,
 )
-from kg.ntriples import graph_hash, nt_lines, term_nt
+from kg.ntriples import graph_hash, iri_nt, lit_nt, nt_lines, parse_lines, term_nt
 from kg.rawstore import RawStore
 from kg.report import Finding
 from kg.store import GraphStore
-from kg.validation import RecordReport, Validator, report_graph
+from kg.validation import RecordReport, Validator, report_lines
 
 SOFTWARE = URIRef(f"{BASE}software/crosswalk/{__version__}")
 SOFTWARE_GRAPH = f"{BASE}graph/software"
@@ -140,7 +140,7 @@ class Ingestor:
         progress: Callable[[int], None] | None = None,
     ) -> IngestResult:
         result = IngestResult()
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         inputs = list(discover(paths, source=source))
         forced: Lifter | None = get_lifter(format) if format else None
         self.store.repair(
@@ -325,16 +325,16 @@ class Ingestor:
             if not report.conforms:
                 result.per_source[rec.source]["violations"] += 1
             g_iri = record_graph(rec.key)
-            lines = lifted_lines[rec.key] + nt_lines(provenance_triples(rec, file_sha))
+            lines = lifted_lines[rec.key] + provenance_lines(rec)
             lines.sort()
-            v_lines = nt_lines(report_graph(rec.key, report, str(rec.dataset)))
+            v_lines = report_lines(rec.key, report, str(rec.dataset))
             content = graph_hash(lines + ["#validation"] + v_lines)
             if existing.get(g_iri) == content:
                 result.unchanged += 1
                 result.per_source[rec.source]["unchanged"] += 1
                 continue
             g = URIRef(g_iri)
-            lines += nt_lines(origin_triples(rec, file_sha, run))
+            lines += origin_lines(rec, file_sha, run)
             graphs[g_iri] = lines
             graphs[validation_graph(rec.key)] = v_lines
             markers[g_iri] = f"{term_nt(g)} {term_nt(CW.contentHash)} {term_nt(Literal(content))} ."
@@ -365,7 +365,7 @@ class Ingestor:
 
     def _log_run(self, run: URIRef, started: datetime, result: IngestResult) -> None:
         """Wall-clock facts of the run go to the run log graph, outside the canonical hash."""
-        ended = datetime.now(timezone.utc)
+        ended = datetime.now(UTC)
         event = URIRef(f"{run}/at/{started.strftime('%Y%m%dT%H%M%S%fZ')}")
         triples = [
             (run, RDF.type, PROV.Activity),
@@ -422,38 +422,47 @@ def input_fingerprint(raw_sha: str, lifter: Lifter, source: str, validator: Vali
     return short_hash(raw_sha, lifter.format.name, lifter.version, source, validator.shapes_digest, __version__, BASE, length=32)
 
 
-def provenance_triples(rec: LiftedRecord, file_sha: str) -> list[tuple[object, object, object]]:
-    """PROV-O facts of one record graph: raw record, input file, source, lifter, software.
+def provenance_lines(rec: LiftedRecord) -> list[str]:
+    """PROV-O facts of one record graph, as N-Triples: raw record, source, lifter, software.
 
-    The run and the input file are added separately (``origin_triples``) so that the content
+    The run and the input file are added separately (``origin_lines``) so that the content
     hash depends on the record's own bytes only: the same record in a changed catalog file is
-    unchanged and is not rewritten.
+    unchanged and is not rewritten. Written as text: rdflib terms cost more than the rest.
     """
-    g = URIRef(record_graph(rec.key))
-    raw_record = URIRef(raw_iri(rec.raw.sha256))
-    lifter = URIRef(f"{BASE}lifter/{rec.lifter}/{rec.lifter_version}")
+    cw, prov, dct = str(CW), str(PROV), str(DCTERMS)
+    g = iri_nt(record_graph(rec.key))
+    raw_record = iri_nt(raw_iri(rec.raw.sha256))
+    lifter = iri_nt(f"{BASE}lifter/{rec.lifter}/{rec.lifter_version}")
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    lines = [
+        f"{g} {rdf_type} <{DCAT.CatalogRecord}> .",
+        f"{g} <{FOAF.primaryTopic}> {term_nt(rec.dataset)} .",
+        f"{g} <{cw}recordKey> {lit_nt(rec.key)} .",
+        f"{g} <{cw}source> {iri_nt(source_iri(rec.source))} .",
+        f"{g} <{cw}localIdentifier> {lit_nt(rec.raw.local_id)} .",
+        f"{g} <{cw}sourceFile> {lit_nt(rec.raw.source_file)} .",
+        f"{g} <{cw}sourcePointer> {lit_nt(rec.raw.pointer)} .",
+        f"{g} <{prov}wasDerivedFrom> {raw_record} .",
+        f"{g} <{prov}wasAttributedTo> {lifter} .",
+        f"{g} <{cw}lifter> {lit_nt(rec.lifter)} .",
+        f"{g} <{cw}lifterVersion> {lit_nt(rec.lifter_version)} .",
+        f"{g} <{cw}softwareVersion> {lit_nt(__version__)} .",
+        f"{g} <{cw}inputFingerprint> {lit_nt(rec.fingerprint)} .",
+        f"{raw_record} {rdf_type} <{prov}Entity> .",
+        f"{raw_record} <{cw}sha256> {lit_nt(rec.raw.sha256)} .",
+        f"{raw_record} <{dct}format> {lit_nt(rec.raw.media_type)} .",
+    ]
     # DCAT-US 3.0 requires dcterms:modified on a dcat:CatalogRecord. Wall-clock time must stay
     # out of the hashed triples, so the record carries the date its source gives the entry.
     entry_date = rec.graph.value(rec.dataset, DCTERMS.modified) or rec.graph.value(rec.dataset, DCTERMS.issued)
-    dated = [(g, DCTERMS.modified, entry_date)] if entry_date is not None else []
-    return dated + [
-        (g, RDF.type, DCAT.CatalogRecord),
-        (g, FOAF.primaryTopic, rec.dataset),
-        (g, CW.recordKey, Literal(rec.key)),
-        (g, CW.source, URIRef(source_iri(rec.source))),
-        (g, CW.localIdentifier, Literal(rec.raw.local_id)),
-        (g, CW.sourceFile, Literal(rec.raw.source_file)),
-        (g, CW.sourcePointer, Literal(rec.raw.pointer)),
-        (g, PROV.wasDerivedFrom, raw_record),
-        (g, PROV.wasAttributedTo, lifter),
-        (g, CW.lifter, Literal(rec.lifter)),
-        (g, CW.lifterVersion, Literal(rec.lifter_version)),
-        (g, CW.softwareVersion, Literal(__version__)),
-        (g, CW.inputFingerprint, Literal(rec.fingerprint)),
-        (raw_record, RDF.type, PROV.Entity),
-        (raw_record, CW.sha256, Literal(rec.raw.sha256)),
-        (raw_record, DCTERMS.format, Literal(rec.raw.media_type)),
-    ]
+    if entry_date is not None:
+        lines.append(f"{g} <{dct}modified> {term_nt(entry_date)} .")
+    return lines
+
+
+def provenance_triples(rec: LiftedRecord, file_sha: str = "") -> list[tuple[object, object, object]]:
+    """``provenance_lines`` as rdflib triples (for tools and tests)."""
+    return parse_lines(provenance_lines(rec))
 
 
 def software_triples() -> list[tuple[object, object, object]]:
@@ -474,16 +483,16 @@ def software_triples() -> list[tuple[object, object, object]]:
     return triples
 
 
-def origin_triples(rec: LiftedRecord, file_sha: str, run: URIRef) -> list[tuple[object, object, object]]:
+def origin_lines(rec: LiftedRecord, file_sha: str, run: URIRef) -> list[str]:
     """The run that wrote the record graph and the input file its raw record was cut from."""
-    g = URIRef(record_graph(rec.key))
-    raw_record = URIRef(raw_iri(rec.raw.sha256))
-    raw_file = URIRef(raw_iri(file_sha))
+    g = iri_nt(record_graph(rec.key))
+    raw_record = iri_nt(raw_iri(rec.raw.sha256))
+    raw_file = iri_nt(raw_iri(file_sha))
     return [
-        (g, PROV.wasGeneratedBy, run),
-        (raw_record, PROV.wasDerivedFrom, raw_file),
-        (raw_file, RDF.type, PROV.Entity),
-        (raw_file, CW.sha256, Literal(file_sha)),
+        f"{g} <{PROV.wasGeneratedBy}> {iri_nt(str(run))} .",
+        f"{raw_record} <{PROV.wasDerivedFrom}> {raw_file} .",
+        f"{raw_file} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{PROV.Entity}> .",
+        f"{raw_file} <{CW.sha256}> {lit_nt(file_sha)} .",
     ]
 
 

@@ -36,3 +36,13 @@ def test_every_setting_is_documented() -> None:
     assert used
     for name in sorted(used):
         assert f"`{name}`" in README, f"setting {name} is missing from the README"
+
+
+def test_code_passes_ruff() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "kg", "app", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from kg.errors import LiftError
 from kg.formats import DATAJSON
-from kg.lifting.base import Lifter, LiftedRecord, RawRecord
+from kg.lifting.base import LiftedRecord, Lifter, RawRecord
 from kg.lifting.common import (
     bbox_wkt,
     clean_text,

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.lifting.base import LiftedRecord, TripleSet
 from kg.namespaces import BASE, CW, SH
-from kg.ntriples import nt_lines
+from kg.ntriples import iri_nt, lit_nt, nt_lines, parse_lines
 from kg.report import Finding, Severity
 
 SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
@@ -239,28 +238,41 @@ def _literal_text(value: str) -> str:
     return _plain(text)
 
 
-def report_graph(key: str, report: RecordReport, dataset: str) -> TripleSet:
-    """The report as SHACL-vocabulary RDF with deterministic IRIs (no blank nodes)."""
-    g = TripleSet()
-    node = URIRef(f"{BASE}validation/{key}")
-    g.add((node, RDF.type, SH.ValidationReport))
-    g.add((node, SH.conforms, Literal(report.conforms)))
-    g.add((node, CW.status, Literal(report.status)))
-    g.add((node, CW.reportFor, URIRef(dataset)))
+def report_lines(key: str, report: RecordReport, dataset: str) -> list[str]:
+    """The report as SHACL-vocabulary N-Triples with deterministic IRIs (no blank nodes).
+
+    Written as text: building rdflib terms for every result costs more than validating.
+    """
+    sh, cw = str(SH), str(CW)
+    node = iri_nt(f"{BASE}validation/{key}")
+    xsd_bool = "http://www.w3.org/2001/XMLSchema#boolean"
+    lines = [
+        f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{sh}ValidationReport> .",
+        f"{node} <{sh}conforms> {lit_nt('true' if report.conforms else 'false', xsd_bool)} .",
+        f"{node} <{cw}status> {lit_nt(report.status)} .",
+        f"{node} <{cw}reportFor> {iri_nt(dataset)} .",
+    ]
     for index, finding in enumerate(report.findings):
-        r = URIRef(f"{BASE}validation/{key}/result/{index}")
-        g.add((node, SH.result, r))
-        g.add((r, RDF.type, SH.ValidationResult))
-        g.add((r, SH.resultSeverity, SH[finding.severity.value]))
-        g.add((r, SH.focusNode, URIRef(finding.focus or dataset)))
-        g.add((r, SH.resultMessage, Literal(finding.message)))
+        r = iri_nt(f"{BASE}validation/{key}/result/{index}")
+        lines += [
+            f"{node} <{sh}result> {r} .",
+            f"{r} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{sh}ValidationResult> .",
+            f"{r} <{sh}resultSeverity> <{sh}{finding.severity.value}> .",
+            f"{r} <{sh}focusNode> {iri_nt(finding.focus or dataset)} .",
+            f"{r} <{sh}resultMessage> {lit_nt(finding.message)} .",
+        ]
         if finding.field:
-            g.add((r, CW.sourceField, Literal(finding.field)))
+            lines.append(f"{r} <{cw}sourceField> {lit_nt(finding.field)} .")
         if finding.rule:
             if finding.rule.startswith("http"):
-                g.add((r, SH.sourceShape, URIRef(finding.rule)))
+                lines.append(f"{r} <{sh}sourceShape> {iri_nt(finding.rule)} .")
             else:
-                g.add((r, CW.rule, Literal(finding.rule)))
+                lines.append(f"{r} <{cw}rule> {lit_nt(finding.rule)} .")
         if finding.fix:
-            g.add((r, CW.fixHint, Literal(finding.fix)))
-    return g
+            lines.append(f"{r} <{cw}fixHint> {lit_nt(finding.fix)} .")
+    return sorted(set(lines))
+
+
+def report_graph(key: str, report: RecordReport, dataset: str) -> TripleSet:
+    """The report as RDF (see ``report_lines``)."""
+    return TripleSet(parse_lines(report_lines(key, report, dataset)))
