@@ -37,6 +37,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)
 
+    @app.template_filter("safe_url")
+    def safe_url(value: object) -> str:
+        """Only web and mail addresses become links; anything else (javascript:, data:) does not."""
+        text = str(value or "")
+        return text if text.lower().startswith(("http://", "https://", "ftp://", "mailto:")) else "#"
+
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

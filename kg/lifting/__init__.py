@@ -49,11 +49,9 @@ def guess_lifter(data: bytes, filename: str) -> Lifter | None:
 def _register_builtin() -> None:
     from kg.lifting.datajson import DataJsonLifter
 
+    from kg.lifting.datacite import DataCiteJsonLifter, DataCiteXmlLifter
+
     register(DataJsonLifter())
-    try:
-        from kg.lifting.datacite import DataCiteJsonLifter, DataCiteXmlLifter
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return
     register(DataCiteXmlLifter())
     register(DataCiteJsonLifter())
 
