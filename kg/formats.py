@@ -38,7 +38,34 @@ DATACITE_JSON = SourceFormat(
     (".json",),
 )
 
-FORMATS: dict[str, SourceFormat] = {f.name: f for f in (DATAJSON, DATACITE_XML, DATACITE_JSON)}
+SCHEMAORG_JSONLD = SourceFormat(
+    "schemaorg-jsonld",
+    "schema.org Dataset JSON-LD (science-on-schema.org conventions)",
+    ("application/ld+json",),
+    (".jsonld", ".json"),
+)
+ISO19139 = SourceFormat(
+    "iso19139",
+    "ISO 19115/19115-2 metadata in ISO 19139 XML (gmd/gmi)",
+    ("application/vnd.iso.19139+xml", "application/xml", "text/xml"),
+    (".xml",),
+)
+DCAT_RDF = SourceFormat(
+    "dcat-rdf",
+    "DCAT RDF (DCAT-US 3.0, DCAT-AP 3) in Turtle, JSON-LD or RDF/XML",
+    ("text/turtle", "application/ld+json", "application/rdf+xml"),
+    (".ttl", ".jsonld", ".rdf", ".owl"),
+)
+EML = SourceFormat(
+    "eml",
+    "Ecological Metadata Language (EML) 2.x XML",
+    ("application/vnd.eml+xml", "application/xml", "text/xml"),
+    (".xml",),
+)
+
+FORMATS: dict[str, SourceFormat] = {
+    f.name: f for f in (DATAJSON, DATACITE_XML, DATACITE_JSON, SCHEMAORG_JSONLD, ISO19139, DCAT_RDF, EML)
+}
 
 
 def by_media_type(media_type: str) -> list[SourceFormat]:

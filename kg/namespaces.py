@@ -76,7 +76,9 @@ def normalize_doi(value: str | None) -> str | None:
 
 
 def doi_iri(doi: str) -> str:
-    return "https://doi.org/" + doi
+    from kg.ntriples import safe_iri
+
+    return safe_iri("https://doi.org/" + doi)
 
 
 def short_hash(*parts: str, length: int = 20) -> str:

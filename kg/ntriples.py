@@ -15,17 +15,26 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_IRI_BAD = set('<>"{}|^`\\ \n\r\t')
-_IRI_BAD_RE = re.compile(r'[<>"{}|^`\\ \n\r\t]')
+_IRI_BAD = set('<>"{}|^`\\ \n\r\t[]')
+_IRI_BAD_RE = re.compile(r'[<>"{}|^`\\ \n\r\t\[\]]')
+_AUTHORITY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
+def safe_iri(text: str) -> str:
+    """Percent-encode what RFC 3987 forbids in an IRI (``[`` and ``]`` are allowed only in the
+    host, e.g. IPv6), so strict parsers (Oxigraph, pyrudof) accept every IRI we write."""
+    if not _IRI_BAD_RE.search(text):
+        return text
+    match = _AUTHORITY.match(text)
+    head, rest = (match.group(0), text[match.end() :]) if match else ("", text)
+    head = "".join(f"%{ord(c):02X}" if c in _IRI_BAD and c not in "[]" else c for c in head)
+    return head + "".join(f"%{ord(c):02X}" if c in _IRI_BAD else c for c in rest)
 
 
 def term_nt(term: object) -> str:
     """One RDF term in N-Triples syntax."""
     if isinstance(term, URIRef):
-        text = str(term)
-        if _IRI_BAD_RE.search(text):
-            text = "".join(f"%{ord(c):02X}" if c in _IRI_BAD else c for c in text)
-        return f"<{text}>"
+        return f"<{safe_iri(str(term))}>"
     if isinstance(term, Literal):
         lexical = str(term).translate(_ESCAPES)
         if term.language:
@@ -58,9 +67,7 @@ def graph_from_nt(text: str) -> Graph:
 
 def iri_nt(iri: str) -> str:
     """An IRI given as text, in N-Triples syntax."""
-    if _IRI_BAD_RE.search(iri):
-        iri = "".join(f"%{ord(c):02X}" if c in _IRI_BAD else c for c in iri)
-    return f"<{iri}>"
+    return f"<{safe_iri(iri)}>"
 
 
 def lit_nt(text: str, datatype: str | None = None) -> str:

@@ -125,6 +125,7 @@ class Ingestor:
         self.raw = RawStore(self.dirs.raw)
         self.validator = validator or Validator()
         self._validation_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate")
+        self._rejected: dict[str, LiftError] = {}
         self._in_flight: tuple[list[tuple[LiftedRecord, str]], dict[str, list[str]], Future] | None = None
 
     def close(self) -> None:
@@ -293,7 +294,19 @@ class Ingestor:
         self, batch: list[tuple[LiftedRecord, str]], lines: dict[str, list[str]]
     ) -> tuple[dict[str, RecordReport], float]:
         t0 = time.perf_counter()
-        reports = self.validator.validate([rec for rec, _ in batch], lines)
+        try:
+            reports = self.validator.validate([rec for rec, _ in batch], lines)
+        except Exception:  # noqa: BLE001 - the engine rejected the batch: find the record(s)
+            reports = {}
+            for rec, _file_sha in batch:
+                try:
+                    reports.update(self.validator.validate([rec], lines))
+                except Exception as exc:  # noqa: BLE001
+                    self._rejected[rec.key] = LiftError(
+                        f"the lifted RDF is rejected by the SHACL engine ({str(exc)[:300]}); not stored",
+                        source_file=rec.raw.source_file,
+                        record=rec.raw.local_id,
+                    )
         return reports, time.perf_counter() - t0
 
     def _drain(self, run: URIRef, existing: dict[str, str], result: IngestResult) -> None:
@@ -320,6 +333,9 @@ class Ingestor:
         markers: dict[str, str] = {}
         replace: list[str] = []
         for rec, file_sha in batch:
+            if rec.key in self._rejected:
+                result.errors.append(self._rejected.pop(rec.key))
+                continue
             report = reports[rec.key]
             result.reports[rec.key] = report
             if not report.conforms:

@@ -47,13 +47,20 @@ def guess_lifter(data: bytes, filename: str) -> Lifter | None:
 
 
 def _register_builtin() -> None:
-    from kg.lifting.datajson import DataJsonLifter
-
     from kg.lifting.datacite import DataCiteJsonLifter, DataCiteXmlLifter
+    from kg.lifting.datajson import DataJsonLifter
+    from kg.lifting.dcat_rdf import DcatRdfLifter
+    from kg.lifting.eml import EmlLifter
+    from kg.lifting.iso19139 import Iso19139Lifter
+    from kg.lifting.schemaorg import SchemaOrgLifter
 
     register(DataJsonLifter())
     register(DataCiteXmlLifter())
     register(DataCiteJsonLifter())
+    register(SchemaOrgLifter())
+    register(Iso19139Lifter())
+    register(DcatRdfLifter())
+    register(EmlLifter())
 
 
 _register_builtin()

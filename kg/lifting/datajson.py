@@ -64,6 +64,8 @@ class DataJsonLifter(Lifter):
         head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith(b"{"):
             return 0.0
+        if re.search(rb'"@context"\s*:\s*"[^"]*dcat-us-3', head):
+            return 0.0  # DCAT-US 3.0 JSON-LD: RDF, for the dcat-rdf lifter
         score = 0.0
         if re.search(rb'"(dataset|datasetSeries)"\s*:\s*\[', data[:200_000]):
             score += 0.3
