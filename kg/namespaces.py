@@ -114,6 +114,12 @@ def dataset_iri(source: str, local_id: str, doi: str | None) -> str:
     return f"{BASE}dataset/{record_key(source, local_id)}"
 
 
+def agent_iri(name: str) -> str:
+    """An organisation is identified by its name, so the same lab is one node across records
+    and formats."""
+    return f"{BASE}agent/{slug(name)}"
+
+
 def raw_iri(sha256: str) -> str:
     return f"{BASE}raw/{sha256}"
 

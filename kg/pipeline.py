@@ -37,7 +37,6 @@ from kg.namespaces import (
 )
 from kg.ntriples import graph_hash, iri_nt, lit_nt, nt_lines, parse_lines, term_nt
 from kg.rawstore import RawStore
-from kg.report import Finding
 from kg.store import GraphStore
 from kg.validation import RecordReport, Validator, report_lines
 
@@ -144,11 +143,13 @@ class Ingestor:
         started = datetime.now(UTC)
         inputs = list(discover(paths, source=source))
         forced: Lifter | None = get_lifter(format) if format else None
+        existing, fingerprints = self.store.record_state()
+        # Torn writes have no commit marker, so they are not in ``existing`` and are rewritten.
         self.store.repair(
-            f"{BASE}graph/record/", companions=[(f"{BASE}graph/record/", f"{BASE}graph/validation/")]
+            f"{BASE}graph/record/",
+            companions=[(f"{BASE}graph/record/", f"{BASE}graph/validation/")],
+            marked=existing,
         )
-        existing = self.store.record_hashes()
-        fingerprints = self.store.record_fingerprints()
         seen_keys: dict[str, str] = {}
         seen_shas: dict[str, str] = {}
         file_shas: list[str] = []
@@ -512,8 +513,6 @@ def origin_lines(rec: LiftedRecord, file_sha: str, run: URIRef) -> list[str]:
     ]
 
 
-def findings_of(result: IngestResult) -> list[Finding]:
-    return [f for r in result.reports.values() for f in r.findings]
 
 
-__all__ = ["IngestResult", "Ingestor", "UnknownFormatError", "discover", "findings_of"]
+__all__ = ["IngestResult", "Ingestor", "UnknownFormatError", "discover"]

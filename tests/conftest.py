@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +31,39 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not available at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture
+def counting_server() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on localhost that records every request made to it.
+
+    Hostile-input tests point remote contexts, entities and DTDs at it and assert it was never
+    asked for anything. It answers what a fetch would want (JSON-LD for ``.json``/``.jsonld``
+    paths, an entity declaration otherwise) so that a fetch, if it happened, would succeed.
+    """
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            requests.append(self.path)
+            if self.path.endswith((".json", ".jsonld")):
+                body, ctype = b'{"@context": {"name": "http://example.org/leak"}}', "application/ld+json"
+            else:
+                body, ctype = b'<!ENTITY leak "LEAKED-OVER-HTTP">', "application/xml-dtd"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,11 +4,8 @@ written inline, because they are the test."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -311,32 +308,6 @@ def test_every_dcat_us_example_with_a_dataset_is_claimed() -> None:
 # --- 6. nothing is fetched -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def counting_server() -> Iterator[tuple[str, list[str]]]:
-    """A real HTTP server on localhost that records every request made to it."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            requests.append(self.path)
-            body = json.dumps({"@context": {"title": "http://purl.org/dc/terms/title"}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_remote_jsonld_contexts_are_refused_and_never_fetched(counting_server: tuple[str, list[str]]) -> None:

@@ -7,9 +7,6 @@ record has are in tests/data/iso19139-edge-cases.xml; the hostile documents are 
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -412,31 +409,6 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 """
 
 
-@pytest.fixture
-def counting_server() -> Iterator[tuple[str, list[str]]]:
-    """A real HTTP server on localhost that records every request made to it."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            requests.append(self.path)
-            body = b'<!ENTITY leak "LEAKED-OVER-HTTP">'
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_billion_laughs_is_refused(tmp_path: Path) -> None:

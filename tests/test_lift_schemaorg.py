@@ -8,11 +8,8 @@ variants and the hostile inputs are written inline, because they are the test.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -295,32 +292,6 @@ def test_dataset_without_any_identifier_is_a_lift_error_naming_the_field() -> No
 # --- hostile input: nothing is ever fetched ---------------------------------------------------------
 
 
-@pytest.fixture
-def counting_server() -> Iterator[tuple[str, list[str]]]:
-    """A real HTTP server on localhost that records every request made to it."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            requests.append(self.path)
-            body = b'{"@context": {"name": "http://example.org/leak"}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("shape", ["string", "list", "import"])

@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
 from kg.errors import LiftError
 from kg.formats import SourceFormat
-from kg.namespaces import BASE, SRC, dataset_iri, normalize_doi, record_key
+from kg.namespaces import BASE, SRC, agent_iri, dataset_iri, normalize_doi, record_key
 from kg.report import Finding, Severity
+
+ORG_ORGANIZATION = URIRef("http://www.w3.org/ns/org#Organization")
 
 
 class TripleSet:
@@ -171,6 +173,18 @@ class Lifter(abc.ABC):
     def node(record: LiftedRecord, kind: str, index: int | str) -> URIRef:
         """A deterministic IRI for a sub-node (distribution, contact, agent ...) of a record."""
         return URIRef(f"{BASE}dataset/{record.key}/{kind}/{index}")
+
+    @staticmethod
+    def organization(record: LiftedRecord, name: str) -> URIRef:
+        """The organisation named ``name``: ``{BASE}agent/{slug(name)}``, typed foaf and org
+        Organization with foaf:name and skos:prefLabel (DCAT-US 3.0 Organization_Shape)."""
+        agent = URIRef(agent_iri(name))
+        g = record.graph
+        g.add((agent, RDF.type, FOAF.Organization))
+        g.add((agent, RDF.type, ORG_ORGANIZATION))
+        g.add((agent, FOAF.name, Literal(name)))
+        g.add((agent, SKOS.prefLabel, Literal(name)))
+        return agent
 
     @staticmethod
     def warn(

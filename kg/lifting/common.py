@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from urllib.parse import quote, urlsplit
 
 from rdflib import Literal, URIRef
@@ -179,3 +180,8 @@ def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
         return None
     return west, south, east, north
+
+
+def file_record(source_file: str) -> str:
+    """The name a whole-file record goes by in errors: the file's own name."""
+    return PurePath(source_file).name or source_file

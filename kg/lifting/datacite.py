@@ -103,7 +103,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any, cast
 
 from lxml import etree
@@ -117,12 +116,14 @@ from kg.lifting.common import (
     bbox_wkt,
     clean_text,
     date_literal,
+    file_record,
     iri,
     language_iri,
     mailto,
     media_type_iri,
     split_interval,
 )
+from kg.lifting.xmlsafe import parse_xml, root_name_and_namespace
 from kg.namespaces import ADMS, BASE, LOCN, SDO, VCARD, doi_iri, normalize_doi, slug
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -710,98 +711,6 @@ def _decode(data: bytes, source_file: str) -> str:
         raise LiftError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source_file=source_file) from exc
 
 
-def _file_record(source_file: str) -> str:
-    return PurePath(source_file).name or source_file
-
-
-# --- XML safety ---------------------------------------------------------------------------
-
-
-def _xml_parser() -> etree.XMLParser:
-    # No entity expansion, no DTD loading, no network, no huge trees: nothing is fetched.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-    )
-
-
-_FIRST_ELEMENT_RE = re.compile(rb"<[A-Za-z_]")
-_EXTERNAL_DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
-
-
-def _refuse_dtd(data: bytes, source_file: str) -> None:
-    """Refuse entity declarations and external DTDs before the parser sees them."""
-    first = _FIRST_ELEMENT_RE.search(data)
-    prolog = data[: first.start()] if first else data
-    if b"<!ENTITY" in prolog.upper():
-        raise LiftError(
-            "the document declares XML entities (<!ENTITY>); refused for safety "
-            "(entity expansion and external entities are never processed)",
-            source_file=source_file,
-            field="DOCTYPE",
-        )
-    if _EXTERNAL_DOCTYPE_RE.search(prolog):
-        raise LiftError(
-            "the document's DOCTYPE names an external DTD (SYSTEM/PUBLIC); refused for safety (nothing is fetched)",
-            source_file=source_file,
-            field="DOCTYPE",
-        )
-
-
-def _parse_xml(data: bytes, source_file: str) -> etree._Element:
-    _refuse_dtd(data, source_file)
-    try:
-        root = etree.fromstring(data, _xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (exc.lineno, 0)
-        message = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc))
-        raise LiftError(
-            f"not well-formed XML at line {line}, column {column}: {message}", source_file=source_file
-        ) from exc
-    except ValueError as exc:  # e.g. an encoding declaration lxml cannot use
-        raise LiftError(f"not readable XML: {exc}", source_file=source_file) from exc
-    info = root.getroottree().docinfo
-    dtd = info.internalDTD
-    if info.system_url or info.public_id or (dtd is not None and any(True for _ in dtd.iterentities())):
-        # Caught here for encodings the byte scan above cannot read (UTF-16).
-        raise LiftError(
-            "the document declares entities or an external DTD; refused for safety",
-            source_file=source_file,
-            field="DOCTYPE",
-        )
-    return root
-
-
-_XML_SKIP_RE = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)", re.DOTALL)
-_XML_ROOT_RE = re.compile(rb"\s*<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)([^>]*)>", re.DOTALL)
-_XMLNS_RE = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*["']([^"']*)["']""")
-
-
-def _xml_root_namespace(data: bytes) -> tuple[str, str | None] | None:
-    """(local name, namespace) of the root element, read from the head of the bytes."""
-    head = data[:65536]
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    pos = 0
-    while True:
-        match = _XML_SKIP_RE.match(head, pos)
-        if not match:
-            break
-        pos = match.end()
-    root = _XML_ROOT_RE.match(head, pos)
-    if not root:
-        return None
-    prefix = root.group(1)
-    namespace = None
-    for ns in _XMLNS_RE.finditer(root.group(3)):
-        if ns.group(1) == prefix:
-            namespace = ns.group(2).decode("utf-8", "replace")
-    return root.group(2).decode("ascii"), namespace
-
-
 # --- the shared mapping -----------------------------------------------------------------------
 
 
@@ -1003,7 +912,7 @@ class _DataCiteLifter(Lifter):
         if cls == FOAF.Person and orcid is not None:
             agent = orcid
         elif cls == FOAF.Organization and name:
-            agent = URIRef(f"{BASE}agent/{slug(name)}")
+            agent = self.organization(rec, name)
         else:
             agent = self.node(rec, kind, index)
         g.add((agent, RDF.type, cls))
@@ -1077,8 +986,7 @@ class _DataCiteLifter(Lifter):
         """A foaf:Organization named ``{BASE}agent/{slug(name)}`` (same lab, same node)."""
         g = rec.graph
         if name:
-            agent = URIRef(f"{BASE}agent/{slug(name)}")
-            g.add((agent, FOAF.name, Literal(name)))
+            agent = self.organization(rec, name)
         elif identifiers:
             agent = identifiers[0]
         else:
@@ -1571,7 +1479,7 @@ class DataCiteXmlLifter(_DataCiteLifter):
     version = "1.0"
 
     def detect(self, data: bytes, filename: str) -> float:
-        root = _xml_root_namespace(data)
+        root = root_name_and_namespace(data)
         if root is None or root[0] != "resource":
             return 0.0
         namespace = root[1] or ""
@@ -1580,7 +1488,7 @@ class DataCiteXmlLifter(_DataCiteLifter):
         return 0.3 if not namespace else 0.0
 
     def split(self, data: bytes, *, source_file: str) -> Iterator[RawRecord | LiftError]:
-        root = _parse_xml(data, source_file)
+        root = parse_xml(data, source_file)
         namespace = etree.QName(root).namespace or ""
         if _local(root) != "resource" or (namespace and not namespace.startswith(KERNEL_NS)):
             raise LiftError(
@@ -1595,7 +1503,7 @@ class DataCiteXmlLifter(_DataCiteLifter):
             yield LiftError(
                 "no <identifier> (DOI) and no <alternateIdentifier>; the record cannot be given a stable identity",
                 source_file=source_file,
-                record=_file_record(source_file),
+                record=file_record(source_file),
                 field="identifier",
             )
             return
@@ -1609,7 +1517,7 @@ class DataCiteXmlLifter(_DataCiteLifter):
         )
 
     def _parsed(self, raw: RawRecord) -> _Parsed:
-        return _xml_attributes(_parse_xml(raw.data, raw.source_file))
+        return _xml_attributes(parse_xml(raw.data, raw.source_file))
 
 
 class DataCiteJsonLifter(_DataCiteLifter):
@@ -1664,7 +1572,7 @@ class DataCiteJsonLifter(_DataCiteLifter):
                     source_file=source_file,
                 )
             pointer = "/data" if isinstance(obj.get("data"), dict) else ""
-            yield self._record(data, obj, duplicates, pointer, source_file, _file_record(source_file))
+            yield self._record(data, obj, duplicates, pointer, source_file, file_record(source_file))
         else:
             raise LiftError("top level is not a JSON object or array", source_file=source_file)
 

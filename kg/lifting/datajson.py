@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
 
 from kg.errors import LiftError
 from kg.formats import DATAJSON
@@ -303,12 +303,8 @@ class DataJsonLifter(Lifter):
             self.keep_unmapped(rec, rec.dataset, "publisher", value)
             return None
         # Agents are identified by name so the same lab is one node across its records.
-        agent = URIRef(f"{BASE}agent/{slug(name)}")
+        agent = self.organization(rec, name)
         g = rec.graph
-        g.add((agent, RDF.type, FOAF.Organization))
-        g.add((agent, RDF.type, URIRef(ORG + "Organization")))  # DCAT-US 3.0 Organization_Shape
-        g.add((agent, FOAF.name, Literal(name)))
-        g.add((agent, SKOS.prefLabel, Literal(name)))
         if depth == 0:
             g.add((rec.dataset, DCTERMS.publisher, agent))
         parent = value.get("subOrganizationOf") if isinstance(value, dict) else None

@@ -67,7 +67,7 @@ from kg.errors import LiftError
 from kg.formats import DCAT_RDF
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord
 from kg.lifting.common import FREQUENCIES, date_literal, iri, language_iri, mailto, media_type_iri
-from kg.namespaces import BASE, SDO, VCARD, normalize_doi, slug
+from kg.namespaces import SDO, VCARD, agent_iri, normalize_doi
 from kg.report import Severity
 
 ORG = "http://www.w3.org/ns/org#"
@@ -531,7 +531,7 @@ class DcatRdfLifter(Lifter):
                         fix="give the agent a foaf:name",
                     )
                     continue
-                node = URIRef(f"{BASE}agent/{slug(str(label))}")
+                node = URIRef(agent_iri(str(label)))
                 renamed[agent] = node
                 replaced.add(agent)
                 g = rec.graph

@@ -93,10 +93,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 from kg.errors import LiftError
 from kg.formats import EML
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord
-from kg.lifting.common import bbox_wkt, clean_text, date_literal, iri, language_iri, mailto, media_type_iri
+from kg.lifting.common import bbox_wkt, clean_text, date_literal, file_record, iri, language_iri, mailto, media_type_iri
 
 # The safe parser and the cheap root sniffing are shared with the DataCite XML lifter.
-from kg.lifting.datacite import _file_record, _parse_xml, _xml_root_namespace
+from kg.lifting.xmlsafe import parse_xml, root_name_and_namespace
 from kg.namespaces import ADMS, BASE, LOCN, SDO, VCARD, normalize_doi, slug
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -231,7 +231,7 @@ class EmlLifter(Lifter):
     version = "1.0"
 
     def detect(self, data: bytes, filename: str) -> float:
-        root = _xml_root_namespace(data)
+        root = root_name_and_namespace(data)
         if _is_eml_root(root):
             return 0.95
         if root is not None and root[0] == "eml" and not root[1] and b"<dataset" in data[:200_000]:
@@ -239,7 +239,7 @@ class EmlLifter(Lifter):
         return 0.0
 
     def split(self, data: bytes, *, source_file: str) -> Iterator[RawRecord | LiftError]:
-        root = _parse_xml(data, source_file)
+        root = parse_xml(data, source_file)
         namespace = etree.QName(root).namespace or ""
         if _local(root) != "eml" or not namespace.startswith(EML_NAMESPACES):
             raise LiftError(
@@ -254,7 +254,7 @@ class EmlLifter(Lifter):
             yield LiftError(
                 f"the document describes no <dataset> (it holds {present}); only datasets are lifted",
                 source_file=source_file,
-                record=_file_record(source_file),
+                record=file_record(source_file),
                 field="/eml/dataset",
             )
             return
@@ -263,7 +263,7 @@ class EmlLifter(Lifter):
             yield LiftError(
                 "no packageId, dataset/@id or alternateIdentifier; the record cannot be given a stable identity",
                 source_file=source_file,
-                record=_file_record(source_file),
+                record=file_record(source_file),
                 field="/eml/@packageId",
             )
             return
@@ -277,7 +277,7 @@ class EmlLifter(Lifter):
         )
 
     def lift(self, raw: RawRecord, *, source: str) -> LiftedRecord:
-        root = raw.parsed if raw.parsed is not None else _parse_xml(raw.data, raw.source_file)
+        root = raw.parsed if raw.parsed is not None else parse_xml(raw.data, raw.source_file)
         dataset = _child(root, "dataset")
         if dataset is None:
             raise LiftError("no <dataset>", source_file=raw.source_file, record=raw.local_id, field="/eml/dataset")
@@ -390,13 +390,7 @@ class EmlLifter(Lifter):
 
     def _organization(self, rec: LiftedRecord, name: str) -> URIRef:
         """The organisation named ``name``: one node across records and formats."""
-        g = rec.graph
-        agent = URIRef(f"{BASE}agent/{slug(name)}")
-        g.add((agent, RDF.type, FOAF.Organization))
-        g.add((agent, RDF.type, ORG.Organization))
-        g.add((agent, FOAF.name, Literal(name)))
-        g.add((agent, SKOS.prefLabel, Literal(name)))
-        return agent
+        return self.organization(rec, name)
 
     def _orcid(self, rec: LiftedRecord, party: Any, field_name: str) -> URIRef | None:
         for user in _children(party, "userId"):

@@ -103,7 +103,7 @@ from kg.lifting.common import (
 )
 
 # The DataCite lifter's hardened parser: no entities, no DTDs, no network.
-from kg.lifting.datacite import _parse_xml, _xml_root_namespace
+from kg.lifting.xmlsafe import parse_xml, root_name_and_namespace
 from kg.namespaces import ADMS, BASE, LOCN, VCARD, dataset_iri, doi_iri, normalize_doi, slug
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -311,7 +311,7 @@ class Iso19139Lifter(Lifter):
     version = "1.0"
 
     def detect(self, data: bytes, filename: str) -> float:
-        root = _xml_root_namespace(data)
+        root = root_name_and_namespace(data)
         if root is None:
             return 0.0
         name, namespace = root
@@ -325,7 +325,7 @@ class Iso19139Lifter(Lifter):
 
     def split(self, data: bytes, *, source_file: str) -> Iterator[RawRecord | LiftError]:
         try:
-            root = _parse_xml(data, source_file)
+            root = parse_xml(data, source_file)
         except LiftError as exc:
             raise LiftError(exc.message, source_file=source_file, field=exc.field or "/") from exc
         if root.tag in RECORD_TAGS:
@@ -365,7 +365,7 @@ class Iso19139Lifter(Lifter):
             )
 
     def lift(self, raw: RawRecord, *, source: str) -> LiftedRecord:
-        md = raw.parsed if isinstance(raw.parsed, etree._Element) else _parse_xml(raw.data, raw.source_file)
+        md = raw.parsed if isinstance(raw.parsed, etree._Element) else parse_xml(raw.data, raw.source_file)
         if md.tag not in RECORD_TAGS:
             raise LiftError(
                 f"record root is <{_local(md)}>, not gmd:MD_Metadata", source_file=raw.source_file, field=raw.pointer
@@ -525,13 +525,7 @@ class Iso19139Lifter(Lifter):
                         g.add((concept, SKOS.prefLabel, Literal(role)))
 
     def _organisation(self, rec: LiftedRecord, name: str) -> URIRef:
-        agent = URIRef(f"{BASE}agent/{slug(name)}")
-        g = rec.graph
-        g.add((agent, RDF.type, FOAF.Organization))
-        g.add((agent, RDF.type, ORG.Organization))
-        g.add((agent, FOAF.name, Literal(name)))
-        g.add((agent, SKOS.prefLabel, Literal(name)))
-        return agent
+        return self.organization(rec, name)
 
     def _agent(self, rec: LiftedRecord, party: etree._Element, *, as_organisation: bool, where: str) -> URIRef | None:
         """A person (ORCID IRI or record node) or an organisation ({BASE}agent/{slug(name)})."""

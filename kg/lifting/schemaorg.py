@@ -65,7 +65,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -75,7 +74,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from kg.errors import LiftError
 from kg.formats import SCHEMAORG_JSONLD
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord, json_pointer_escape
-from kg.lifting.common import bbox_wkt, clean_text, date_literal, iri, language_iri, mailto, media_type_iri
+from kg.lifting.common import bbox_wkt, clean_text, date_literal, file_record, iri, language_iri, mailto, media_type_iri
 from kg.namespaces import ADMS, BASE, LOCN, SDO, VCARD, doi_iri, normalize_doi, slug
 from kg.report import Severity
 
@@ -400,10 +399,6 @@ def _orcid(value: object) -> URIRef | None:
     return URIRef("https://orcid.org/" + match.group(1).upper()) if match else None
 
 
-def _file_record(source_file: str) -> str:
-    return PurePath(source_file).name or source_file
-
-
 def _decode(data: bytes, source_file: str) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -523,7 +518,7 @@ class SchemaOrgLifter(Lifter):
             )
         for pointer, node, ctx in document.records:
             local_id = _local_id(node)
-            position = pointer or _file_record(source_file)
+            position = pointer or file_record(source_file)
             if local_id is None:
                 yield LiftError(
                     "the Dataset has no @id, identifier or url; it cannot be given a stable identity",
@@ -821,18 +816,14 @@ class SchemaOrgLifter(Lifter):
         if cls == FOAF.Person and orcid is not None:
             agent = orcid
         elif cls == FOAF.Organization and name:
-            agent = URIRef(f"{BASE}agent/{slug(name)}")
+            agent = self.organization(rec, name)
         elif not name:
             agent = ident_iris[0]
         else:
             agent = self.node(rec, kind, index)
         g.add((agent, RDF.type, cls))
-        if cls == FOAF.Organization:
-            g.add((agent, RDF.type, ORG.Organization))
         if name:
             g.add((agent, FOAF.name, Literal(name)))
-            if cls == FOAF.Organization:
-                g.add((agent, SKOS.prefLabel, Literal(name)))
         if given:
             g.add((agent, FOAF.givenName, Literal(given)))
         if family:

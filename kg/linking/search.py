@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kg.config import DataDir
 from kg.linking.corpus import DatasetSummary, dataset_summaries
@@ -88,6 +87,3 @@ class Searcher:
         facets = {"publisher": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
         return SearchResult(query, candidates[offset : offset + limit], len(candidates), facets)
 
-
-def open_searcher(data_dir: Path, store: GraphStore) -> Searcher:
-    return Searcher(DataDir(Path(data_dir)), store)

@@ -106,13 +106,15 @@ class GraphStore:
         if marks:
             self.store.extend(ox.parse("\n".join(marks), format=ox.RdfFormat.N_QUADS))
 
-    def repair(self, prefix: str, companions: Iterable[tuple[str, str]] = ()) -> list[str]:
+    def repair(
+        self, prefix: str, companions: Iterable[tuple[str, str]] = (), *, marked: Iterable[str] | None = None
+    ) -> list[str]:
         """Drop record graphs under ``prefix`` that have no commit marker (torn writes).
 
         ``companions`` maps a record-graph prefix to the prefix of graphs written with it
         (validation reports), which are dropped too. Returns the dropped graph IRIs.
         """
-        marked = set(self.record_hashes())
+        marked = set(self.record_hashes() if marked is None else marked)
         torn = [g for g in self.named_graphs() if g.startswith(prefix) and g not in marked]
         drops = list(torn)
         for rec_prefix, other_prefix in companions:
@@ -151,12 +153,14 @@ class GraphStore:
         )
         return {r["g"]: r["h"] for r in rows}
 
-    def record_fingerprints(self) -> dict[str, str]:
-        """Input fingerprint of every stored record, keyed by record key."""
+    def record_state(self) -> tuple[dict[str, str], dict[str, str]]:
+        """One scan: content hash by graph IRI, and input fingerprint by record key, of every
+        committed record graph (one whose commit marker is there)."""
         rows = self.select(
-            f"SELECT ?k ?f WHERE {{ GRAPH ?g {{ ?g <{CW.recordKey}> ?k ; <{CW.inputFingerprint}> ?f }} }}"
+            f"""SELECT ?g ?h ?k ?f WHERE {{ GRAPH ?g {{ ?g <{CW.contentHash}> ?h .
+                OPTIONAL {{ ?g <{CW.recordKey}> ?k ; <{CW.inputFingerprint}> ?f }} }} }}"""
         )
-        return {r["k"]: r["f"] for r in rows}
+        return {r["g"]: r["h"] for r in rows}, {r["k"]: r["f"] for r in rows if "k" in r and "f" in r}
 
     def named_graphs(self) -> Iterator[str]:
         for g in self.store.named_graphs():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyshacl import validate
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 
 from kg.lifting.base import LiftedRecord, TripleSet
 from kg.namespaces import BASE, CW, SH
@@ -99,7 +99,6 @@ class Validator:
             digest.update(path.read_bytes())
         self.shapes_digest = digest.hexdigest()
         self.fix_hints = {str(s): str(o) for s, o in self.shapes.subject_objects(CW.fixHint)}
-        self.labels = {str(s): str(o) for s, o in self.shapes.subject_objects(RDFS.label)}
         self._rudof = None
         if self.engine == "pyrudof":
             import pyrudof
