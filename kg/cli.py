@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+from rdflib.namespace import DCTERMS
 
 from kg import __version__
 from kg.config import DataDir, default_data_dir
@@ -45,7 +46,9 @@ def _format_choices() -> list[str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(_format_choices()), help="Force a format (default: detect from content).")
+@click.option(
+    "--format", "fmt", type=click.Choice(_format_choices()), help="Force a format (default: detect from content)."
+)
 @click.option("--source", help="Source (catalog) name for every input (default: from the path).")
 @data_dir_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -170,7 +173,9 @@ def stats(data_dir: Path) -> None:
         digest = canonical_hash(store)
     click.echo(f"{s.datasets} datasets, {len(s.sources)} sources, {s.links} links, {s.quads} quads")
     for src in s.sources:
-        click.echo(f"  {src.name}: {src.datasets} datasets, {src.violations} with violations, {src.warnings} with warnings")
+        click.echo(
+            f"  {src.name}: {src.datasets} datasets, {src.violations} with violations, {src.warnings} with warnings"
+        )
     click.echo(f"canonical hash (N-Quads, run log excluded): {digest}")
 
 
@@ -206,6 +211,113 @@ def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
     click.echo(f"{result.datasets} datasets, {result.links} cross-source links")
     if not no_serve:
         _serve(data_dir, host, port)
+
+
+@main.group()
+def crosswalk() -> None:
+    """Declarative crosswalks for CSV/TSV inventories (ontologies/crosswalks/)."""
+
+
+@crosswalk.command("list")
+def crosswalk_list() -> None:
+    """The crosswalks ingest chooses from, and the header columns each needs."""
+    from kg.lifting.crosswalk import discover_crosswalks
+
+    for cw in discover_crosswalks():
+        click.echo(
+            f"{cw.name} {cw.version}: {cw.title}\n    file: {cw.path}\n    needs columns: {', '.join(cw.match_columns)}"
+        )
+
+
+@crosswalk.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def crosswalk_check(files: tuple[Path, ...]) -> None:
+    """Check crosswalk files: every key, target, transform and unit known."""
+    from kg.lifting.crosswalk import CrosswalkSpecError, load_crosswalk
+
+    bad = 0
+    for path in files:
+        try:
+            cw = load_crosswalk(path)
+        except CrosswalkSpecError as exc:
+            click.echo(f"error: {exc}", err=True)
+            bad += 1
+            continue
+        click.echo(f"ok: {path}: {cw.name} {cw.version}, {len(cw.columns)} column rules")
+    sys.exit(EXIT_LIFT_ERRORS if bad else 0)
+
+
+@crosswalk.command("preview")
+@click.argument("inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("crosswalk_file", metavar="CROSSWALK", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--limit", type=int, default=20, show_default=True, help="Records shown (all are lifted and counted).")
+@click.option("--turtle", "as_turtle", is_flag=True, help="Print each shown record's graph as Turtle.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable: every record, its title and findings.")
+def crosswalk_preview(inventory: Path, crosswalk_file: Path, limit: int, as_turtle: bool, as_json: bool) -> None:
+    """Show what INVENTORY becomes through CROSSWALK, with validation, storing nothing."""
+    import json
+
+    from kg.errors import CrosswalkError
+    from kg.preview import preview_inventory
+
+    try:
+        preview = preview_inventory(inventory, crosswalk_file)
+    except CrosswalkError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LIFT_ERRORS)
+    cw = preview.crosswalk
+    if as_json:
+        out = {
+            "crosswalk": {"name": cw.name, "version": cw.version, "file": cw.path, "sha256": cw.digest},
+            "inventory": str(inventory),
+            "unmapped_columns": preview.unmapped_columns,
+            "missing_columns": preview.missing_columns,
+            "errors": [{"record": e.record, "field": e.field, "error": e.message} for e in preview.errors],
+            "records": [
+                {
+                    "row": rec.raw.pointer,
+                    "identifier": rec.raw.local_id,
+                    "dataset": str(rec.dataset),
+                    "title": str(rec.graph.value(rec.dataset, DCTERMS.title) or ""),
+                    "triples": len(rec.graph),
+                    "status": report.status,
+                    "findings": [f.to_dict() for f in report.findings],
+                }
+                for rec, report in preview.records
+            ],
+        }
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        sys.exit(EXIT_LIFT_ERRORS if preview.errors else 0)
+    click.echo(f"crosswalk {cw.name} {cw.version} ({cw.path}) on {inventory}: {len(preview.records)} records")
+    if preview.unmapped_columns:
+        click.echo(
+            f"columns the crosswalk does not name (kept as source fields): {', '.join(preview.unmapped_columns)}"
+        )
+    if preview.missing_columns:
+        click.echo(f"columns the crosswalk names that the header lacks: {', '.join(preview.missing_columns)}")
+    for rec, report in preview.records[:limit]:
+        title = str(rec.graph.value(rec.dataset, DCTERMS.title) or "(no title)")
+        click.echo(f"\n{rec.raw.pointer:>8}  {rec.raw.local_id}  [{report.status}]  {title[:90]}")
+        click.echo(f"          {rec.dataset}  ({len(rec.graph)} triples)")
+        for f in report.findings:
+            fix = f"  fix: {f.fix}" if f.fix else ""
+            click.echo(f"          {f.severity.value}: {f.field or '-'}: {f.message}{fix}")
+        if as_turtle:
+            graph = rec.graph.to_graph()
+            for prefix, ns in (("vcard", "http://www.w3.org/2006/vcard/ns#"), ("schema", "https://schema.org/"),
+                               ("cw", "https://w3id.org/crosswalk/ns#")):  # fmt: skip
+                graph.bind(prefix, ns)
+            click.echo(graph.serialize(format="turtle"))
+    if len(preview.records) > limit:
+        click.echo(f"\n… {len(preview.records) - limit} more records (--limit)")
+    for err in preview.errors:
+        click.echo(f"error: {err}", err=True)
+    violations = sum(1 for _, r in preview.records if not r.conforms)
+    click.echo(
+        f"\n{len(preview.records)} records: {preview.conforming} conform, {violations} with violations; "
+        f"{len(preview.errors)} rows could not be lifted. Nothing was stored."
+    )
+    sys.exit(EXIT_LIFT_ERRORS if preview.errors else 0)
 
 
 def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ class Finding:
     source_file: str | None = None
     fix: str | None = None
     focus: str | None = None  # IRI of the node the finding is about
+    path: str | None = None  # the RDF property (IRI) a SHACL result is about; field is its source field
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)

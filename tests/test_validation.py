@@ -51,23 +51,42 @@ def test_pyshacl_and_pyrudof_agree_on_real_records_with_planted_faults() -> None
     assert len(outcome(reference)) > 100
 
 
-def test_planted_faults_are_violations_that_name_the_field() -> None:
+def test_planted_faults_are_violations_that_name_the_source_field() -> None:
     recs = plant_faults(lifted("datajson-agencies/energy.data.json", 10))
     reports = Validator().validate(recs)
 
-    def violations(i: int) -> set[str]:
-        return {f.field or "" for f in reports[recs[i].key].findings if f.severity is Severity.VIOLATION}
+    def violations(i: int) -> set[tuple[str, str]]:
+        return {
+            (f.path or "", f.field or "")
+            for f in reports[recs[i].key].findings
+            if f.severity is Severity.VIOLATION and f.path
+        }
 
-    assert "dcterms:title" in violations(0)
-    assert "dcterms:license" in violations(1)
-    assert "dcterms:publisher" in violations(2)
-    assert "dcterms:issued" in violations(3)
-    assert "dcat:landingPage" in violations(4)
+    # Each result names the RDF property and the JSON pointer of the source field to fix.
+    def pointer(i: int, name: str) -> str:
+        return f"{recs[i].raw.pointer}/{name}"
+
+    assert (str(DCTERMS.title), pointer(0, "title")) in violations(0)
+    assert (str(DCTERMS.license), pointer(1, "license")) in violations(1)
+    assert (str(DCTERMS.publisher), pointer(2, "publisher")) in violations(2)
+    assert (str(DCTERMS.issued), pointer(3, "issued")) in violations(3)
+    assert (str(DCAT.landingPage), pointer(4, "landingPage")) in violations(4)
+    assert recs[0].raw.pointer.startswith("/dataset/")
     assert not reports[recs[0].key].conforms
     warning_fields = {f.field for f in reports[recs[5].key].findings if f.severity is Severity.WARNING}
-    assert "dcterms:description" in warning_fields
-    title_finding = next(f for f in reports[recs[0].key].findings if f.field == "dcterms:title")
+    assert pointer(5, "description") in warning_fields
+    title_finding = next(f for f in reports[recs[0].key].findings if f.path == str(DCTERMS.title))
     assert title_finding.fix and title_finding.record == recs[0].raw.local_id
+
+
+def test_stored_report_carries_result_path_and_source_field() -> None:
+    recs = plant_faults(lifted("datajson-agencies/energy.data.json", 10))
+    reports = Validator().validate(recs)
+    graph = report_graph(recs[0].key, reports[recs[0].key], str(recs[0].dataset))
+    sh, cw = "http://www.w3.org/ns/shacl#", "https://w3id.org/crosswalk/ns#"
+    [result] = [r for r in graph.subjects(URIRef(sh + "resultPath"), DCTERMS.title)]
+    assert str(graph.value(result, URIRef(cw + "sourceField"))) == f"{recs[0].raw.pointer}/title"
+    assert graph.value(result, URIRef(cw + "fixHint")) is not None
 
 
 def test_report_is_rdf_with_deterministic_iris() -> None:

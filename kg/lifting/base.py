@@ -127,6 +127,9 @@ class LiftedRecord:
     lifter_version: str
     findings: list[Finding] = field(default_factory=list)
     fingerprint: str = ""  # set by the pipeline: what this graph is a function of
+    # (subject IRI, property IRI) → the source field (JSON pointer, XPath, CSV column) it came
+    # from, so validation results name the field a steward must fix at the source.
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def doi(self) -> str | None:
@@ -153,6 +156,11 @@ class Lifter(abc.ABC):
     @abc.abstractmethod
     def lift(self, raw: RawRecord, *, source: str) -> LiftedRecord:
         """The record's graph. Raises LiftError when the record cannot be lifted at all."""
+
+    def fingerprint_extra(self, raw: RawRecord) -> str:
+        """What else, besides the raw bytes and this lifter's version, the record's graph is a
+        function of (a crosswalk's digest, say). Part of the record's input fingerprint."""
+        return ""
 
     # --- helpers shared by lifters -------------------------------------------------------
 

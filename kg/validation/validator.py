@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.lifting.base import LiftedRecord, TripleSet
+from kg.lifting.source_fields import source_field
 from kg.namespaces import BASE, CW, SH
 from kg.ntriples import iri_nt, lit_nt, nt_lines, parse_lines
 from kg.report import Finding, Severity
@@ -145,7 +146,11 @@ class Validator:
             rec = group_owner.get(res.focus) or owner.get(res.focus)
             if rec is None:
                 continue
-            field_name = _short(res.path) if res.path else None
+            field_name = None
+            if res.path:
+                # The source field (JSON pointer, XPath, CSV column) the property was lifted from.
+                field_name = source_field(rec.lifter, rec.raw.pointer, res.focus, res.path, rec.origins)
+                field_name = field_name or _short(res.path)
             text = res.message or f"fails {_short(res.component or 'a constraint')}"
             if res.value is not None:
                 text += f" (value: {res.value[:80]})"
@@ -160,6 +165,7 @@ class Validator:
                     source_file=rec.raw.source_file,
                     fix=self.fix_hints.get(res.shape or ""),
                     focus=res.focus,
+                    path=res.path,
                 )
             )
         for report in reports.values():
@@ -211,7 +217,9 @@ class Validator:
                 RawResult(
                     focus=_plain(entry.focus_node),
                     path=_plain(entry.path) if entry.path else None,
-                    severity=Severity(entry.severity) if entry.severity in Severity._value2member_map_ else Severity.VIOLATION,
+                    severity=Severity(entry.severity)
+                    if entry.severity in Severity._value2member_map_
+                    else Severity.VIOLATION,
                     message=_literal_text(entry.message) if entry.message else None,
                     shape=_plain(entry.source_shape) if entry.source_shape else None,
                     component=_plain(entry.constraint_component) if entry.constraint_component else None,
@@ -262,6 +270,8 @@ def report_lines(key: str, report: RecordReport, dataset: str) -> list[str]:
         ]
         if finding.field:
             lines.append(f"{r} <{cw}sourceField> {lit_nt(finding.field)} .")
+        if finding.path and finding.path.startswith("http"):
+            lines.append(f"{r} <{sh}resultPath> {iri_nt(finding.path)} .")
         if finding.rule:
             if finding.rule.startswith("http"):
                 lines.append(f"{r} <{sh}sourceShape> {iri_nt(finding.rule)} .")
