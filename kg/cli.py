@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS
 
 from kg import __version__
 from kg.config import DataDir, default_data_dir
+from kg.harvest.cli import harvest
 
 EXIT_LIFT_ERRORS = 1
 EXIT_NO_DATA = 3
@@ -134,8 +135,32 @@ def link_cmd(data_dir: Path, threshold: float | None, top_k: int | None, quiet: 
     )
     click.echo(
         f"{result.datasets} datasets: {result.embedded} embedded, {result.cached} from cache; "
-        f"{result.links} links · run {result.run}"
+        f"{result.links} links, {result.duplicates} likely duplicates proposed for review · run {result.run}"
     )
+
+
+@main.command()
+@data_dir_option
+def duplicates(data_dir: Path) -> None:
+    """Likely duplicate datasets (same title and publisher, near-identical description), proposed
+    by `kg link` for review; they are never merged."""
+    from kg.namespaces import CW, DUPLICATES_GRAPH
+
+    with _open_store(data_dir) as store:
+        rows = store.select(
+            f"""SELECT ?c ?score ?status ?a ?b ?ta WHERE {{ GRAPH <{DUPLICATES_GRAPH}> {{
+                  ?c <{CW.candidate}> ?a, ?b ; <{CW.score}> ?score ; <{CW.reviewStatus}> ?status
+                  FILTER(STR(?a) < STR(?b)) }}
+                OPTIONAL {{ GRAPH ?g {{ ?a <http://purl.org/dc/terms/title> ?ta }} }} }}
+               ORDER BY DESC(?score) ?a"""
+        )
+    seen = set()
+    for r in rows:
+        if r["c"] in seen:
+            continue
+        seen.add(r["c"])
+        click.echo(f"{float(r['score']):.3f}  [{r['status']}]  {r.get('ta', '')}\n    {r['a']}\n    {r['b']}")
+    click.echo(f"{len(seen)} likely duplicate pairs proposed for review (none merged)")
 
 
 @main.command()
@@ -331,6 +356,8 @@ def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no
         return None
     return GraphStore(dirs.store)
 
+
+main.add_command(harvest)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import BASE, CW, LINKS_GRAPH, normalize_doi, record_graph, validation_graph
+from kg.namespaces import BASE, CW, DUPLICATES_GRAPH, LINKS_GRAPH, normalize_doi, record_graph, validation_graph
 from kg.store import GraphStore
 
 DCT = "http://purl.org/dc/terms/"
@@ -51,6 +51,9 @@ class DatasetView:
     validation_status: str = "Unknown"
     validation_results: list[dict[str, str]] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
+    # every record describing this dataset (one per catalog that lists it), this one included
+    records: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)  # likely duplicates, for review
 
     def first(self, prop: str) -> str:
         values = self.props.get(prop) or [""]
@@ -80,7 +83,11 @@ class DatasetView:
             doc["keywords"] = self.props[DCAT + "keyword"]
         if self.first(DCT + "license"):
             doc["license"] = self.first(DCT + "license")
-        for prop, name in ((DCT + "issued", "datePublished"), (DCT + "modified", "dateModified"), (DCT + "created", "dateCreated")):
+        for prop, name in (
+            (DCT + "issued", "datePublished"),
+            (DCT + "modified", "dateModified"),
+            (DCT + "created", "dateCreated"),
+        ):
             if self.first(prop):
                 doc[name] = self.first(prop)
         if self.publisher:
@@ -95,7 +102,16 @@ class DatasetView:
             doc["spatialCoverage"] = {"@type": "Place", "name": s.get("name") or s.get("bbox", "")}
         if self.distributions:
             doc["distribution"] = [
-                {k: v for k, v in (("@type", "DataDownload"), ("contentUrl", d.get("download") or d.get("access")), ("encodingFormat", d.get("mediaType") or d.get("format")), ("name", d.get("title"))) if v}
+                {
+                    k: v
+                    for k, v in (
+                        ("@type", "DataDownload"),
+                        ("contentUrl", d.get("download") or d.get("access")),
+                        ("encodingFormat", d.get("mediaType") or d.get("format")),
+                        ("name", d.get("title")),
+                    )
+                    if v
+                }
                 for d in self.distributions
             ]
         if self.first(DCAT + "landingPage"):
@@ -143,11 +159,18 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
     for values in view.props.values():
         values.sort()
     src_prefix = f"{BASE}source-field/"
-    view.unmapped = sorted((p[len(src_prefix):], v) for p, vs in view.props.items() if p.startswith(src_prefix) for v in vs)
+    view.unmapped = sorted(
+        (p[len(src_prefix) :], v) for p, vs in view.props.items() if p.startswith(src_prefix) for v in vs
+    )
 
     def names(prop: str) -> list[str]:
         return sorted(
-            {r["n"] for r in _rows(store, f"SELECT ?n WHERE {{ GRAPH <{g}> {{ <{ds}> <{prop}> ?a . ?a <{FOAF}name> ?n }} }}")}
+            {
+                r["n"]
+                for r in _rows(
+                    store, f"SELECT ?n WHERE {{ GRAPH <{g}> {{ <{ds}> <{prop}> ?a . ?a <{FOAF}name> ?n }} }}"
+                )
+            }
         )
 
     view.publisher = names(DCT + "publisher")
@@ -177,16 +200,28 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
         f"SELECT ?name ?bbox WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCT}spatial> ?s . OPTIONAL {{ ?s <{LOCN}geographicName> ?name }} OPTIONAL {{ ?s <{DCAT}bbox> ?bbox }} }} }}",
     )
     view.themes = sorted(
-        {r["label"] for r in _rows(store, f"SELECT ?label WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}theme> ?c . ?c <{SKOS}prefLabel> ?label }} }}")}
+        {
+            r["label"]
+            for r in _rows(
+                store,
+                f"SELECT ?label WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}theme> ?c . ?c <{SKOS}prefLabel> ?label }} }}",
+            )
+        }
     )
     prov = _rows(
         store,
         f"""SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{g}> ?p ?o }} }}""",
     )
     names_map = {
-        str(CW.source): "source", str(CW.sourceFile): "sourceFile", str(CW.sourcePointer): "sourcePointer",
-        str(CW.lifter): "lifter", str(CW.lifterVersion): "lifterVersion", str(CW.softwareVersion): "softwareVersion",
-        str(CW.contentHash): "contentHash", PROV + "wasGeneratedBy": "run", PROV + "wasDerivedFrom": "raw",
+        str(CW.source): "source",
+        str(CW.sourceFile): "sourceFile",
+        str(CW.sourcePointer): "sourcePointer",
+        str(CW.lifter): "lifter",
+        str(CW.lifterVersion): "lifterVersion",
+        str(CW.softwareVersion): "softwareVersion",
+        str(CW.contentHash): "contentHash",
+        PROV + "wasGeneratedBy": "run",
+        PROV + "wasDerivedFrom": "raw",
         str(CW.localIdentifier): "localIdentifier",
     }
     for r in prov:
@@ -207,6 +242,26 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
     for r in view.validation_results:
         r["severity"] = r["severity"].rsplit("#", 1)[-1]
     view.related = related_datasets(store, ds)
+    view.records = _rows(
+        store,
+        f"""SELECT ?key ?source ?file ?pointer ?lifter ?raw WHERE {{ GRAPH ?g {{
+              ?g <{FOAF}primaryTopic> <{ds}> ; <{CW.recordKey}> ?key ; <{CW.source}> ?source ;
+                 <{CW.sourceFile}> ?file ; <{CW.sourcePointer}> ?pointer ; <{CW.lifter}> ?lifter ;
+                 <{PROV}wasDerivedFrom> ?raw }} }} ORDER BY ?source ?key""",
+    )
+    for r in view.records:
+        r["source"] = r["source"].rstrip("/").rsplit("/", 1)[-1]
+        r["rawSha256"] = r["raw"].rsplit("/", 1)[-1]
+    view.duplicates = _rows(
+        store,
+        f"""SELECT ?other ?score ?status ?key ?title ?source WHERE {{
+              GRAPH <{DUPLICATES_GRAPH}> {{ ?c <{CW.candidate}> <{ds}>, ?other ; <{CW.score}> ?score ;
+                 <{CW.reviewStatus}> ?status FILTER(?other != <{ds}>) }}
+              GRAPH ?g {{ ?g <{FOAF}primaryTopic> ?other ; <{CW.recordKey}> ?key ; <{CW.source}> ?source .
+                 OPTIONAL {{ ?other <{DCT}title> ?title }} }} }} ORDER BY DESC(?score) ?key""",
+    )
+    for r in view.duplicates:
+        r["source"] = r["source"].rstrip("/").rsplit("/", 1)[-1]
     return view
 
 
@@ -231,8 +286,14 @@ def related_datasets(store: GraphStore, ds: str) -> list[Related]:
         current = best.get(r["key"])
         if current is None or score > current.score:
             best[r["key"]] = Related(
-                r["key"], r["other"], r.get("title", ""), r.get("pub", ""),
-                r["source"].rstrip("/").rsplit("/", 1)[-1], score, r["method"], r["model"],
+                r["key"],
+                r["other"],
+                r.get("title", ""),
+                r.get("pub", ""),
+                r["source"].rstrip("/").rsplit("/", 1)[-1],
+                score,
+                r["method"],
+                r["model"],
             )
     return sorted(best.values(), key=lambda x: (-x.score, x.key))
 

@@ -25,6 +25,7 @@ DCAT_US = Namespace("http://data.resources.gov/ontology/dcat-us#")  # as the off
 DATACITE = Namespace("http://purl.org/spar/datacite/")
 
 LINKS_GRAPH = BASE + "graph/links"
+DUPLICATES_GRAPH = BASE + "graph/duplicates"  # likely duplicates proposed for review, never merged
 RUNS_GRAPH = BASE + "graph/runs"  # wall-clock run log: excluded from the canonical hash
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 
@@ -62,12 +63,7 @@ def normalize_doi(value: str | None) -> str | None:
         return None
     text = value.strip()
     low = text.lower()
-    if not (
-        low.startswith("10.")
-        or low.startswith("doi:")
-        or "doi.org/" in low
-        or "dx.doi.org/" in low
-    ):
+    if not (low.startswith("10.") or low.startswith("doi:") or "doi.org/" in low or "dx.doi.org/" in low):
         return None
     match = _DOI_RE.search(text)
     if not match:
@@ -108,10 +104,32 @@ def source_iri(source: str) -> str:
 
 
 def dataset_iri(source: str, local_id: str, doi: str | None) -> str:
-    """A DOI-based IRI when there is a DOI, else one minted from (source, identifier)."""
+    """The dataset's IRI: one per dataset, whichever catalog lists it (ARCHITECTURE.md, Identity).
+
+    A DOI gives ``https://doi.org/{doi}``; an identifier that is an http(s) URL gives an IRI minted
+    from the normalised URL alone, so two catalogs listing the same identifier URL describe one
+    dataset (each record keeps its own graph and provenance). Any other identifier is only
+    unique within its source: the IRI is minted from (source, identifier).
+    """
     if doi:
         return doi_iri(doi)
+    url = normalize_identifier_url(local_id)
+    if url:
+        return f"{BASE}dataset/{short_hash('url', url)}"
     return f"{BASE}dataset/{record_key(source, local_id)}"
+
+
+def normalize_identifier_url(value: str | None) -> str | None:
+    """An http(s) identifier URL in a comparable form (scheme and host case, http vs https, a
+    trailing slash and a fragment do not make another dataset), else None."""
+    if not value:
+        return None
+    text = value.strip()
+    match = re.match(r"^(https?)://([^/?#\s]+)([^#\s]*)(#.*)?$", text, re.IGNORECASE)
+    if not match:
+        return None
+    host, rest = match.group(2).lower(), match.group(3).rstrip("/")
+    return f"https://{host}{rest}"
 
 
 def agent_iri(name: str) -> str:

@@ -55,9 +55,7 @@ class Embedder:
         if cache_path is not None:
             cache_path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(cache_path), check_same_thread=False)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL)"
-            )
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         self.embedded = 0  # texts actually run through the model by this instance
         self.cached = 0
 
@@ -76,13 +74,17 @@ class Embedder:
         if missing:
             order = list(missing)
             todo = [texts[missing[h][0]] for h in order]
-            vectors = load_model().encode(
-                todo,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            ).astype(np.float32)
+            vectors = (
+                load_model()
+                .encode(
+                    todo,
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=progress,
+                )
+                .astype(np.float32)
+            )
             self.embedded += len(todo)
             for h, vec in zip(order, vectors):
                 for i in missing[h]:

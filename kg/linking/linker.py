@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.config import DataDir
 from kg.linking.corpus import DatasetSummary, dataset_summaries
 from kg.linking.embedder import MODEL_NAME, Embedder, text_hash
 from kg.linking.index import VectorIndex
-from kg.namespaces import BASE, CW, LINKS_GRAPH, short_hash
+from kg.namespaces import BASE, CW, DUPLICATES_GRAPH, LINKS_GRAPH, short_hash
 from kg.ntriples import nt_lines
 from kg.store import GraphStore
 
@@ -29,6 +31,7 @@ class LinkResult:
     embedded: int = 0  # texts run through the model (0 when nothing changed)
     cached: int = 0
     links: int = 0
+    duplicates: int = 0  # likely-duplicate pairs proposed for review
     run: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -38,6 +41,20 @@ class Link:
     source: str
     target: str
     score: float
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """Two datasets with different identifiers that look like one: proposed, never merged."""
+
+    a: str
+    b: str
+    score: float  # cosine of the embedded texts
+    description_similarity: float  # character-level ratio of the normalised descriptions
+
+
+DUPLICATE_COSINE = 0.95
+DUPLICATE_DESCRIPTION = 0.9
 
 
 def find_links(
@@ -57,16 +74,53 @@ def find_links(
     links: list[Link] = []
     for i, s in enumerate(summaries):
         kept = 0
+        targets: set[str] = set()
         for score, j in zip(scores[i], ids[i]):
             if j < 0 or j == i or sources[j] == sources[i]:
                 continue
+            other = summaries[j].iri
+            if other == s.iri or other in targets:
+                continue  # the same dataset seen in another catalog, or already linked
             if score < threshold:
                 break
-            links.append(Link(s.iri, summaries[j].iri, round(float(score), 4)))
+            targets.add(other)
+            links.append(Link(s.iri, other, round(float(score), 4)))
             kept += 1
             if kept >= top_k:
                 break
     return links
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def find_duplicates(
+    summaries: list[DatasetSummary], index: VectorIndex, vectors: np.ndarray, *, k: int = 10
+) -> list[DuplicateCandidate]:
+    """Likely duplicates: different dataset IRIs, the same title and publisher (normalised), and a
+    near-identical description (embedding cosine >= 0.95 and text ratio >= 0.9). Within a source
+    too: a catalog may list one dataset twice under two identifiers."""
+    if not summaries:
+        return []
+    scores, ids = index.search(vectors, min(len(summaries), k))
+    found: dict[tuple[str, str], DuplicateCandidate] = {}
+    for i, s in enumerate(summaries):
+        title = _norm(s.title)
+        if not title:
+            continue
+        for score, j in zip(scores[i], ids[i]):
+            if j < 0 or j == i or score < DUPLICATE_COSINE:
+                continue
+            o = summaries[j]
+            if o.iri == s.iri or _norm(o.title) != title or _norm(o.publisher) != _norm(s.publisher):
+                continue
+            ratio = difflib.SequenceMatcher(None, _norm(s.description), _norm(o.description)).ratio()
+            if ratio < DUPLICATE_DESCRIPTION:
+                continue
+            a, b = sorted((s.iri, o.iri))
+            found.setdefault((a, b), DuplicateCandidate(a, b, round(float(score), 4), round(ratio, 4)))
+    return [found[pair] for pair in sorted(found)]
 
 
 def link(
@@ -99,7 +153,9 @@ def link(
     index = VectorIndex([s.key for s in summaries], vectors)
     index.save(dirs.index)
     links = find_links(summaries, index, vectors, threshold=threshold, top_k=top_k)
+    duplicates = find_duplicates(summaries, index, vectors)
     result.links = len(links)
+    result.duplicates = len(duplicates)
     result.timings["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -128,7 +184,22 @@ def link(
             (node, CW.model, Literal(MODEL_NAME)),
             (node, PROV.wasGeneratedBy, run),
         ]
-    store.replace_graphs({LINKS_GRAPH: "\n".join(nt_lines(triples))})
+    dup_triples: list[tuple[object, object, object]] = []
+    for d in duplicates:
+        node = URIRef(f"{BASE}duplicate/{short_hash(d.a, d.b)}")
+        dup_triples += [
+            (node, RDF.type, CW.DuplicateCandidate),
+            (node, CW.candidate, URIRef(d.a)),
+            (node, CW.candidate, URIRef(d.b)),
+            (node, CW.score, Literal(f"{d.score:.4f}", datatype=XSD.decimal)),
+            (node, CW.descriptionSimilarity, Literal(f"{d.description_similarity:.4f}", datatype=XSD.decimal)),
+            (node, CW.reviewStatus, Literal("proposed")),
+            (node, RDFS.comment, Literal("same title and publisher, near-identical description")),
+            (node, PROV.wasGeneratedBy, run),
+        ]
+    store.replace_graphs(
+        {LINKS_GRAPH: "\n".join(nt_lines(triples)), DUPLICATES_GRAPH: "\n".join(nt_lines(dup_triples))}
+    )
     if dirs.store.exists() and store.path == dirs.store:
         store.checkpoint(dirs.checkpoints)
     result.timings["store"] = time.perf_counter() - t0

@@ -79,6 +79,9 @@ class Searcher:
                 Hit(key, s.iri, s.title, s.publisher, s.identifier, s.source_name, float(score) + bonus, s.description)
             )
         candidates.sort(key=lambda h: (-h.score, h.key))
+        # One dataset listed by two catalogs (same DOI or identifier URL) is one hit.
+        seen: set[str] = set()
+        candidates = [h for h in candidates if not (h.iri in seen or seen.add(h.iri))]
         counts: dict[str, int] = {}
         for h in candidates:
             counts[h.publisher or "(no publisher)"] = counts.get(h.publisher or "(no publisher)", 0) + 1
@@ -86,4 +89,3 @@ class Searcher:
             candidates = [h for h in candidates if (h.publisher or "(no publisher)") == publisher]
         facets = {"publisher": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
         return SearchResult(query, candidates[offset : offset + limit], len(candidates), facets)
-
