@@ -30,12 +30,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["crosswalk"] = Services(app.config)
 
-    from app.blueprints import dataset, home, search, sparql
+    from app.blueprints import dataset, home, quality, search, sparql
 
     app.register_blueprint(home.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(quality.bp)
 
     @app.template_filter("safe_url")
     def safe_url(value: object) -> str:

@@ -95,24 +95,33 @@ def _ingest(paths: list[Path], *, fmt: str | None, source: str | None, data_dir:
 @main.command()
 @data_dir_option
 @click.option("--source", help="Only this source.")
-@click.option("--records", "show_records", is_flag=True, help="List each record with violations.")
+@click.option("--records", "show_records", is_flag=True, help="List every record with problems, worst first.")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_VIOLATIONS} when any record has violations.")
 def validate(data_dir: Path, source: str | None, show_records: bool, strict: bool) -> None:
-    """Summarise the stored validation reports per source."""
+    """Quality roll-up per source: counts by rule and severity, worst records first."""
     from kg.validation.summary import summarise
 
     with _open_store(data_dir) as store:
         summary = summarise(store, source=source)
+    if source and not summary.sources:
+        click.echo(f"no records from source {source!r}", err=True)
+        sys.exit(EXIT_NO_DATA)
     for s in summary.sources:
         click.echo(
             f"{s.name}: {s.records} records, {s.violation} with violations, {s.warning} with warnings, "
             f"{s.conforms} conform"
         )
-        for (severity, field, message), count in s.top_rules[:8]:
-            click.echo(f"    {count:5d} × {severity}: {field or '-'}: {message}")
-        if show_records:
-            for rec in s.failing:
-                click.echo(f"    ✗ {rec['id']} ({rec['file']}): {rec['field'] or '-'}: {rec['message']}")
+        click.echo("  by rule:")
+        for rule in s.rules[:12]:
+            click.echo(f"    {rule.count:5d} × {rule.severity}: {rule.rule}: {rule.message}  (e.g. {rule.example_field or '-'})")
+        shown = s.worst if show_records else s.worst[:5]
+        if shown:
+            click.echo("  worst records:" if show_records else "  worst records (all with --records):")
+        for rec in shown:
+            click.echo(
+                f"    {rec.violations} violations, {rec.warnings} warnings: {rec.id} ({rec.file}): "
+                f"{rec.first_field or '-'}: {rec.first_message}" + (f"  fix: {rec.first_fix}" if rec.first_fix else "")
+            )
     if strict and any(s.violation for s in summary.sources):
         sys.exit(EXIT_VIOLATIONS)
 

@@ -216,3 +216,29 @@ def test_crosswalk_check_and_list() -> None:
     assert result.exit_code == 0 and result.output.count("ok:") == 2
     listed = runner.invoke(main, ["crosswalk", "list"])
     assert "inl-inventory 1.0" in listed.output and "slac-experiments 1.0" in listed.output
+
+
+def test_ingest_stores_rows_and_an_edited_crosswalk_relifts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.pipeline import Ingestor
+
+    crosswalks = tmp_path / "crosswalks"
+    crosswalks.mkdir()
+    edited = crosswalks / "inl-inventory.yaml"
+    edited.write_text(INL_CW.read_text())
+    monkeypatch.setattr("kg.lifting.crosswalk.REPO_CROSSWALKS", crosswalks)
+
+    def ingest() -> tuple[int, int]:
+        ingestor = Ingestor(tmp_path / "data")
+        try:
+            result = ingestor.ingest([INL], source="inl")
+        finally:
+            ingestor.close()
+        assert not result.errors, [str(e) for e in result.errors]
+        return result.stored, result.unchanged
+
+    assert ingest() == (8, 0)
+    assert ingest() == (0, 8)  # same rows, same crosswalk: not even re-lifted
+    edited.write_text(INL_CW.read_text().replace("title: INL dataset inventory (CSV)", "title: INL inventory v2"))
+    assert ingest() == (8, 0)  # the crosswalk changed: every row re-lifted and stored

@@ -94,7 +94,7 @@ def test_missing_required_fields_are_violations_naming_the_field() -> None:
     recs = [lifter.lift(r, source="t") for r in lifter.split(path.read_bytes(), source_file=path.name)]
     by_id = {r.raw.local_id: r for r in recs}
     bad = by_id["https://example.gov/datasets/invalid"]
-    assert any(f.field == "contactPoint" and f.severity is Severity.VIOLATION for f in bad.findings)
+    assert any(f.field == f"{bad.raw.pointer}/contactPoint" and f.severity is Severity.VIOLATION for f in bad.findings)
     assert not [f for f in by_id["https://example.gov/datasets/valid"].findings if f.severity is Severity.VIOLATION]
 
 

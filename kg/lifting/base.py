@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -208,7 +209,7 @@ class Lifter(abc.ABC):
                 severity=severity,
                 message=message,
                 record=record.raw.local_id,
-                field=field_name,
+                field=source_pointer(record.raw, field_name),
                 rule=f"lift:{record.lifter}",
                 source_file=record.raw.source_file,
                 fix=fix,
@@ -226,6 +227,20 @@ class Lifter(abc.ABC):
         else:
             text = json.dumps(value, sort_keys=True, ensure_ascii=False)
         record.graph.add((subject, SRC[record.lifter + "/" + name], Literal(text)))
+
+
+_DOTTED = re.compile(r"^[A-Za-z@_][\w@-]*(?:\[\d+\]|\.[A-Za-z@_][\w@-]*)*$")
+
+
+def source_pointer(raw: RawRecord, field_name: str) -> str:
+    """A JSON record's field as a JSON pointer into its input file: ``contactPoint.hasEmail`` of
+    the record at ``/dataset/3`` is ``/dataset/3/contactPoint/hasEmail``; ``distribution[0].x`` is
+    ``…/distribution/0/x``. XPaths, pointers and CSV columns are returned as given."""
+    if "json" not in raw.media_type or not _DOTTED.match(field_name or ""):
+        return field_name
+    tokens = re.sub(r"\[(\d+)\]", r".\1", field_name).split(".")
+    base = raw.pointer if raw.pointer.startswith("/") else ""
+    return base + "".join("/" + json_pointer_escape(t) for t in tokens)
 
 
 def json_pointer_escape(token: str) -> str:

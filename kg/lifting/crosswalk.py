@@ -344,23 +344,26 @@ def convert_unit(text: str, unit: str | None, *, to: str) -> float:
     return value
 
 
-def discover_crosswalks(extra: list[Path] | None = None) -> list[Crosswalk]:
-    """Every crosswalk in ``ontologies/crosswalks/`` and the directories of ``$KG_CROSSWALK_DIRS``
-    (plus ``extra``), sorted by name. A malformed file raises: crosswalks are curated, and a broken
-    one must be fixed, not skipped."""
+def crosswalk_files(extra: list[Path] | None = None) -> list[Path]:
+    """The crosswalk files in ``ontologies/crosswalks/``, the directories of ``$KG_CROSSWALK_DIRS``
+    and ``extra``, in that order."""
     dirs = [REPO_CROSSWALKS] + [Path(p) for p in os.environ.get("KG_CROSSWALK_DIRS", "").split(os.pathsep) if p]
+    return [path for d in dirs + list(extra or []) if d.is_dir() for path in sorted(d.glob("*.y*ml"))]
+
+
+def discover_crosswalks(extra: list[Path] | None = None) -> list[Crosswalk]:
+    """Every crosswalk (``crosswalk_files``), sorted by name. A malformed file raises: crosswalks
+    are curated, and a broken one must be fixed, not skipped."""
     found: dict[str, Crosswalk] = {}
-    for directory in dirs + list(extra or []):
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.glob("*.y*ml")):
-            cw = load_crosswalk(path)
-            if cw.name in found and found[cw.name].path != cw.path:
-                raise CrosswalkSpecError(f"crosswalk name {cw.name!r} is also used by {found[cw.name].path}",
-                                         path=cw.path, key="crosswalk")  # fmt: skip
-            found[cw.name] = cw
+    for path in crosswalk_files(extra):
+        cw = load_crosswalk(path)
+        if cw.name in found and found[cw.name].path != cw.path:
+            raise CrosswalkSpecError(
+                f"crosswalk name {cw.name!r} is also used by {found[cw.name].path}", path=cw.path, key="crosswalk"
+            )
+        found[cw.name] = cw
     return [found[name] for name in sorted(found)]
 
 
-__all__ = ["ColumnRule", "Crosswalk", "CrosswalkSpecError", "ValueProblem", "convert_unit", "discover_crosswalks",
+__all__ = ["ColumnRule", "Crosswalk", "CrosswalkSpecError", "crosswalk_files", "ValueProblem", "convert_unit", "discover_crosswalks",
            "load_crosswalk", "parse_date"]  # fmt: skip

@@ -81,7 +81,15 @@ from kg.lifting.common import (
     media_type_iri,
     parse_bbox,
 )
-from kg.lifting.crosswalk import ColumnRule, Crosswalk, ValueProblem, convert_unit, discover_crosswalks, parse_date
+from kg.lifting.crosswalk import (
+    ColumnRule,
+    Crosswalk,
+    ValueProblem,
+    convert_unit,
+    crosswalk_files,
+    discover_crosswalks,
+    parse_date,
+)
 from kg.namespaces import BASE, CW, LOCN, SDO, VCARD, dataset_iri, normalize_doi, record_graph, slug
 
 TABULAR = SourceFormat(
@@ -188,14 +196,18 @@ class TabularLifter(Lifter):
         self.forced = crosswalk
         self.search = search
         self._known: list[Crosswalk] | None = None
+        self._stamp: tuple[tuple[str, int], ...] = ()
 
     # --- choosing the crosswalk -------------------------------------------------------------
 
     def crosswalks(self) -> list[Crosswalk]:
         if self.forced is not None:
             return [self.forced]
-        if self._known is None:
-            self._known = discover_crosswalks(self.search)
+        # Re-read when a crosswalk file is added, removed or edited (curators edit them while
+        # a server or a harvester runs).
+        stamp = tuple((str(p), p.stat().st_mtime_ns) for p in crosswalk_files(self.search))
+        if self._known is None or stamp != self._stamp:
+            self._known, self._stamp = discover_crosswalks(self.search), stamp
         return self._known
 
     def reload(self) -> None:
