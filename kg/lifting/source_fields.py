@@ -82,6 +82,28 @@ SOURCE_FIELDS: dict[str, dict[str, str]] = {
         _V + "fn": "/eml/dataset/contact/individualName", _V + "hasEmail": "/eml/dataset/contact/electronicMailAddress",
         _F + "name": "/eml/dataset/creator",
     },
+    "fgdc-csdgm": {
+        _T + "title": "/metadata/idinfo/citation/citeinfo/title", _T + "description": "/metadata/idinfo/descript/abstract",
+        _T + "identifier": "/metadata/idinfo/citation/citeinfo/onlink",
+        _T + "issued": "/metadata/idinfo/citation/citeinfo/pubdate", _T + "modified": "/metadata/metainfo/metd",
+        _D + "keyword": "/metadata/idinfo/keywords/theme/themekey",
+        _D + "landingPage": "/metadata/idinfo/citation/citeinfo/onlink", _T + "license": "/metadata/idinfo/useconst",
+        _T + "publisher": "/metadata/idinfo/citation/citeinfo/pubinfo/publish",
+        _T + "spatial": "/metadata/idinfo/spdom/bounding", _T + "temporal": "/metadata/idinfo/timeperd",
+        _D + "contactPoint": "/metadata/idinfo/ptcontac", _D + "distribution": "/metadata/distinfo",
+        _D + "accessURL": "/metadata/distinfo/stdorder/digform/digtopt/onlinopt/computer/networka/networkr",
+        _D + "downloadURL": "/metadata/distinfo/stdorder/digform/digtopt/onlinopt/computer/networka/networkr",
+        _V + "fn": "/metadata/idinfo/ptcontac/cntinfo/cntperp/cntper",
+        _V + "hasEmail": "/metadata/idinfo/ptcontac/cntinfo/cntemail", _F + "name": "/metadata/idinfo/citation/citeinfo/origin",
+    },
+    "umm-c": {
+        _T + "title": "/EntryTitle", _T + "description": "/Abstract", _T + "identifier": "/DOI/DOI",
+        _T + "issued": "/DataDates", _T + "modified": "/DataDates", _D + "keyword": "/ScienceKeywords",
+        _D + "landingPage": "/RelatedUrls", _T + "license": "/UseConstraints/LicenseURL/Linkage",
+        _T + "publisher": "/DataCenters", _T + "spatial": "/SpatialExtent/HorizontalSpatialDomain/Geometry",
+        _T + "temporal": "/TemporalExtents", _D + "contactPoint": "/ContactPersons", _D + "distribution": "/RelatedUrls",
+        _D + "accessURL": "/RelatedUrls/*/URL", _D + "downloadURL": "/RelatedUrls/*/URL", _F + "name": "/DataCenters",
+    },
 }  # fmt: skip
 
 _XML_FORMATS = {"datacite-xml", "iso19139", "eml", "fgdc-csdgm", "oai-dc"}
