@@ -102,7 +102,7 @@ SOURCE_FIELDS: dict[str, dict[str, str]] = {
         _D + "landingPage": "/RelatedUrls", _T + "license": "/UseConstraints/LicenseURL/Linkage",
         _T + "publisher": "/DataCenters", _T + "spatial": "/SpatialExtent/HorizontalSpatialDomain/Geometry",
         _T + "temporal": "/TemporalExtents", _D + "contactPoint": "/ContactPersons", _D + "distribution": "/RelatedUrls",
-        _D + "accessURL": "/RelatedUrls/*/URL", _D + "downloadURL": "/RelatedUrls/*/URL", _F + "name": "/DataCenters",
+        _D + "accessURL": "/RelatedUrls", _D + "downloadURL": "/RelatedUrls", _F + "name": "/DataCenters",
     },
 }  # fmt: skip
 
