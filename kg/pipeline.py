@@ -43,7 +43,7 @@ from kg.validation import RecordReport, Validator, report_lines
 SOFTWARE = URIRef(f"{BASE}software/crosswalk/{__version__}")
 SOFTWARE_GRAPH = f"{BASE}graph/software"
 SKIP_NAMES = {"README.md", "SOURCE.md", "LICENSE", ".DS_Store"}
-SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".csv", ".tsv", ".png", ".jpg", ".html", ".bad"}
+SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".png", ".jpg", ".html", ".bad"}  # CSV/TSV: inventories
 BATCH = 250
 
 
@@ -59,12 +59,32 @@ class IngestResult:
     unchanged: int = 0
     errors: list[LiftError] = field(default_factory=list)
     reports: dict[str, RecordReport] = field(default_factory=dict)
+    listed: dict[str, list[str] | None] = field(default_factory=dict)  # document → its record keys
     per_source: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     @property
     def violations(self) -> int:
         return sum(1 for r in self.reports.values() if not r.conforms)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input to lift: its bytes, the name shown in errors and provenance (a path relative to
+    the ingested argument, or the URL it was fetched from), its source, and optionally the
+    format to force (a lifter's short name; else the format is detected from the content)."""
+
+    data: bytes
+    display: str
+    source: str
+    format: str | None = None
+    filename: str = ""  # for format detection; default: the last segment of ``display``
+
+    @property
+    def name(self) -> str:
+        if self.filename:
+            return self.filename
+        return self.display.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,21 @@ def discover(paths: Iterable[Path | str], *, source: str | None = None) -> Itera
             raise FileNotFoundError(f"no such file or directory: {arg}")
 
 
+def file_documents(
+    paths: Iterable[Path | str], *, format: str | None = None, source: str | None = None
+) -> tuple[list[Document], list[str]]:
+    """The files under ``paths`` read as documents, and the files skipped for their suffix
+    (READMEs, images, schemas ...; none when a format is forced)."""
+    documents: list[Document] = []
+    skipped: list[str] = []
+    for item in discover(paths, source=source):
+        if item.path.suffix.lower() in SKIP_SUFFIXES and format is None:
+            skipped.append(item.display)
+            continue
+        documents.append(Document(item.path.read_bytes(), item.display, item.source, format, item.path.name))
+    return documents, skipped
+
+
 def _source_from_file(path: Path) -> str:
     name = path.name
     if name.endswith(".data.json"):
@@ -139,10 +174,34 @@ class Ingestor:
         source: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> IngestResult:
+        """Ingest files and directories: read them as documents and take the one shared path."""
+        if format:
+            get_lifter(format)  # an unknown format fails before anything is read or written
+        documents, skipped = file_documents(paths, format=format, source=source)
+        if progress and skipped:
+            progress(len(skipped))
+        result = self.ingest_documents(documents, run_parts=(format or "", source or ""), progress=progress)
+        result.skipped_files[:0] = skipped
+        return result
+
+    def ingest_documents(
+        self,
+        documents: Iterable[Document],
+        *,
+        run_parts: tuple[str, ...] = ("", ""),
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestResult:
+        """Lift, validate and store documents (files read, or records a harvester fetched).
+
+        The one path every input takes. Each document's bytes are kept in the raw store, readable
+        or not. ``run_parts`` (with the documents' hashes and the software version) names the run.
+        ``result.listed`` says which record keys each document holds, or None when it could not
+        be split into records.
+        """
         result = IngestResult()
         started = datetime.now(UTC)
-        inputs = list(discover(paths, source=source))
-        forced: Lifter | None = get_lifter(format) if format else None
+        documents = list(documents)
+        forced_lifters: dict[str, Lifter] = {d.format: get_lifter(d.format) for d in documents if d.format}
         existing, fingerprints = self.store.record_state()
         # Torn writes have no commit marker, so they are not in ``existing`` and are rewritten.
         self.store.repair(
@@ -158,27 +217,19 @@ class Ingestor:
 
         # The run IRI depends only on the inputs and the software: re-running the same input
         # names the same run, so wall-clock time never leaks into record graphs.
-        loaded: list[tuple[InputFile, bytes, str]] = []
-        for item in inputs:
-            if item.path.suffix.lower() in SKIP_SUFFIXES and forced is None:
-                result.skipped_files.append(item.display)
-                if progress:
-                    progress(1)
-                continue
-            data = item.path.read_bytes()
-            sha = self.raw.put(data)  # every input's bytes are kept, readable or not
+        loaded: list[tuple[Document, bytes, str]] = []
+        for item in documents:
+            sha = self.raw.put(item.data)  # every input's bytes are kept, readable or not
             file_shas.append(sha)
-            loaded.append((item, data, sha))
-        run = URIRef(
-            f"{BASE}run/"
-            + short_hash(__version__, format or "", source or "", *sorted(file_shas))
-        )
+            loaded.append((item, item.data, sha))
+        run = URIRef(f"{BASE}run/" + short_hash(__version__, *run_parts, *sorted(file_shas)))
         result.run = str(run)
 
         for item, data, file_sha in loaded:
             result.files += 1
             t0 = time.perf_counter()
-            lifter = forced or guess_lifter(data, item.path.name)
+            result.listed[item.display] = None
+            lifter = forced_lifters[item.format] if item.format else guess_lifter(data, item.name)
             if lifter is None:
                 if progress:
                     progress(1)
@@ -198,6 +249,7 @@ class Ingestor:
                 if progress:
                     progress(1)
                 continue
+            listed = result.listed[item.display] = []
             for piece in pieces:
                 if isinstance(piece, LiftError):
                     result.errors.append(piece)
@@ -205,6 +257,7 @@ class Ingestor:
                 result.records += 1
                 self.raw.put(piece.data, sync=False)
                 key = record_key(item.source, piece.local_id)
+                listed.append(key)
                 if key in seen_keys:
                     if seen_shas.get(key) == piece.sha256:
                         continue  # the very same record listed twice (e.g. a series member also at top level)
@@ -218,7 +271,7 @@ class Ingestor:
                         )
                     )
                     continue
-                fingerprint = input_fingerprint(piece.sha256, lifter, item.source, self.validator)
+                fingerprint = input_fingerprint(piece.sha256, lifter, item.source, self.validator, lifter.fingerprint_extra(piece))
                 if fingerprints.get(key) == fingerprint:
                     # Same raw bytes through the same lifter, shapes and software: the stored graph
                     # is what lifting would give again. Not re-lifted, not re-validated.
@@ -357,6 +410,9 @@ class Ingestor:
             markers[g_iri] = f"{term_nt(g)} {term_nt(CW.contentHash)} {term_nt(Literal(content))} ."
             if g_iri in existing:
                 replace += [g_iri, validation_graph(rec.key)]
+                result.per_source[rec.source]["changed"] += 1
+            else:
+                result.per_source[rec.source]["new"] += 1
             existing[g_iri] = content
             result.stored += 1
             result.per_source[rec.source]["stored"] += 1
@@ -434,9 +490,12 @@ class Ingestor:
                 )
 
 
-def input_fingerprint(raw_sha: str, lifter: Lifter, source: str, validator: Validator) -> str:
-    """What a record graph is a function of: raw bytes, lifter, source, shapes, software, base."""
-    return short_hash(raw_sha, lifter.format.name, lifter.version, source, validator.shapes_digest, __version__, BASE, length=32)
+def input_fingerprint(raw_sha: str, lifter: Lifter, source: str, validator: Validator, extra: str = "") -> str:
+    """What a record graph is a function of: raw bytes, lifter, source, shapes, software, base,
+    and what else the lifter names (a CSV record's crosswalk digest)."""
+    return short_hash(
+        raw_sha, lifter.format.name, lifter.version, source, validator.shapes_digest, __version__, BASE, extra, length=32
+    )
 
 
 def provenance_lines(rec: LiftedRecord) -> list[str]:
@@ -515,4 +574,4 @@ def origin_lines(rec: LiftedRecord, file_sha: str, run: URIRef) -> list[str]:
 
 
 
-__all__ = ["IngestResult", "Ingestor", "UnknownFormatError", "discover"]
+__all__ = ["Document", "IngestResult", "Ingestor", "UnknownFormatError", "discover", "file_documents"]

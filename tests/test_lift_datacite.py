@@ -277,7 +277,7 @@ def test_legacy_json_spellings_are_read() -> None:
     assert names(rec, DCTERMS.creator) == {"Matthew B. Jones"}
     assert values(rec, DCTERMS.issued) == {"2016"}
     [duplicate] = rec.findings
-    assert duplicate.field == "id" and "more than once" in duplicate.message
+    assert duplicate.field == "/id" and "more than once" in duplicate.message
 
 
 # --- 4. known-bad inputs --------------------------------------------------------------------

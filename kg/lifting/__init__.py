@@ -47,12 +47,17 @@ def guess_lifter(data: bytes, filename: str) -> Lifter | None:
 
 
 def _register_builtin() -> None:
+    from kg.lifting.ckan import CkanPackageLifter
     from kg.lifting.datacite import DataCiteJsonLifter, DataCiteXmlLifter
     from kg.lifting.datajson import DataJsonLifter
     from kg.lifting.dcat_rdf import DcatRdfLifter
+    from kg.lifting.dublincore import DublinCoreLifter
     from kg.lifting.eml import EmlLifter
+    from kg.lifting.fgdc import FgdcLifter
     from kg.lifting.iso19139 import Iso19139Lifter
     from kg.lifting.schemaorg import SchemaOrgLifter
+    from kg.lifting.tabular import TabularLifter
+    from kg.lifting.umm import UmmCLifter
 
     register(DataJsonLifter())
     register(DataCiteXmlLifter())
@@ -61,6 +66,11 @@ def _register_builtin() -> None:
     register(Iso19139Lifter())
     register(DcatRdfLifter())
     register(EmlLifter())
+    register(FgdcLifter())
+    register(UmmCLifter())
+    register(DublinCoreLifter())
+    register(CkanPackageLifter())
+    register(TabularLifter())
 
 
 _register_builtin()
