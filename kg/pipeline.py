@@ -244,7 +244,7 @@ class Ingestor:
             try:
                 pieces = list(lifter.split(data, source_file=item.display))
             except LiftError as exc:
-                result.errors.append(exc)
+                result.errors.append(exc.with_traceback(None))
                 result.timings["lift"] += time.perf_counter() - t0
                 if progress:
                     progress(1)
@@ -284,7 +284,7 @@ class Ingestor:
                 try:
                     rec = lifter.lift(piece, source=item.source)
                 except LiftError as exc:
-                    result.errors.append(exc)
+                    result.errors.append(exc.with_traceback(None))
                     continue
                 except (ValueError, TypeError, KeyError, AttributeError) as exc:
                     # A lifter bug must not stop the batch; report it like any bad record.

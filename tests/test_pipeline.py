@@ -22,7 +22,11 @@ PROV = "http://www.w3.org/ns/prov#"
 def agencies_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     """The whole agency corpus (1,809 records) ingested once for this module."""
     data = tmp_path_factory.mktemp("agencies")
-    result = Ingestor(data).ingest([corpus_path("datajson-agencies")])
+    ingestor = Ingestor(data)
+    try:
+        result = ingestor.ingest([corpus_path("datajson-agencies")])
+    finally:
+        ingestor.close()
     return data, result
 
 
