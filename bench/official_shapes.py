@@ -20,7 +20,7 @@ import math
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +73,34 @@ def lift_files(format_name: str, files: list[Path], source_of) -> tuple[list[Lif
             shas[rec.key] = sha
             records.append(rec)
     return records, shas, errors
+
+
+def files_by_format(shared: Path, *, skip: set[Path]) -> dict[str, list[Path]]:
+    """Every corpus file (and the DCAT-US 3.0 examples and the team's sample inventories) by the
+    lifter that claims it."""
+    from kg.lifting import guess_lifter
+
+    roots = [shared / "corpus", shared / "shapes" / "dcat-us-3" / "docs" / "examples", ROOT / "examples"]
+    out: dict[str, list[Path]] = defaultdict(list)
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if path in skip or path.suffix in (".md", ".py", ".xsd", ".bad") or path.name.endswith("data.json"):
+                continue
+            lifter = guess_lifter(path.read_bytes(), path.name)
+            if lifter is not None:
+                out[lifter.format.name].append(path)
+    return dict(sorted(out.items()))
+
+
+def missing_facts(report: OfficialReport, keys: list[str]) -> Counter:
+    """For the records of ``keys`` that do not conform: each violated (class, property,
+    constraint), counted once per record; a MinCount is a fact the source lacks."""
+    counts: Counter = Counter()
+    for key in keys:
+        rec = report.records[key]
+        for reason in {r.reason for r in rec.results if r.severity == "Violation"}:
+            counts[reason] += 1
+    return counts
 
 
 def limit_evenly(records: list[LiftedRecord], limit: int | None) -> list[LiftedRecord]:
@@ -130,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-provenance", action="store_true", help="validate the lifted graph only")
     parser.add_argument("--json", type=Path, default=None, help="write every record's results here")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--agencies-only", action="store_true", help="only the agency data.json catalogs and DataCite examples"
+    )
     args = parser.parse_args(argv)
 
     shapes_path = official_shapes_path()
@@ -147,18 +178,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     records = limit_evenly(records, args.limit)
     formats = {"datajson": [r.key for r in records]}
-    try:
-        get_lifter("datacite-xml")
-    except UnknownFormatError:
-        print("no datacite-xml lifter registered: DataCite examples skipped")
+    if args.agencies_only:
+        try:
+            get_lifter("datacite-xml")
+        except UnknownFormatError:
+            print("no datacite-xml lifter registered: DataCite examples skipped")
+        else:
+            dc_records, dc_shas, dc_errors = lift_files(
+                "datacite-xml", sorted(shared.glob(DATACITE_GLOB)), lambda p: "datacite-examples"
+            )
+            records += dc_records
+            shas.update(dc_shas)
+            errors += dc_errors
+            formats["datacite-xml"] = [r.key for r in dc_records]
     else:
-        dc_records, dc_shas, dc_errors = lift_files(
-            "datacite-xml", sorted(shared.glob(DATACITE_GLOB)), lambda p: "datacite-examples"
-        )
-        records += dc_records
-        shas.update(dc_shas)
-        errors += dc_errors
-        formats["datacite-xml"] = [r.key for r in dc_records]
+        # Every other format: each corpus file goes to the lifter that claims it, as ingest does.
+        for name, files in files_by_format(shared, skip=set(shared.glob(DATAJSON_GLOB))).items():
+            more, more_shas, more_errors = lift_files(name, files, lambda p: p.parent.name)
+            records += more
+            shas.update(more_shas)
+            errors += more_errors
+            formats.setdefault(name, []).extend(r.key for r in more)
     print(f"lifted {len(records)} records in {time.perf_counter() - t0:.1f} s; {len(errors)} lift errors")
     for err in errors[:5]:
         print("  ", err)
@@ -181,6 +221,19 @@ def main(argv: list[str] | None = None) -> int:
             kinds = sorted({report.out_of_scope[k] for k in skipped})
             print(f"{name}: {len(skipped)} of {len(keys)} records out of scope ({'; '.join(kinds)})")
     print_rates(report, scoped, "per format (dcat:Dataset records)")
+    print("\nwhy records do not conform, per format (records affected; MinCount = a fact the source lacks):")
+    for name, keys in scoped.items():
+        failing = [k for k in keys if not report.records[k].conforms()]
+        if not failing:
+            continue
+        print(f"  {name}: {len(failing)} of {len(keys)}")
+        for (focus_class, path, component), n in missing_facts(report, failing).most_common(8):
+            kind = "source lacks" if "MinCount" in component else "value/mapping"
+            example = next(k for k in failing if any(r.reason == (focus_class, path, component)
+                                                     for r in report.records[k].results))  # fmt: skip
+            rec = report.records[example]
+            print(f"    {n:>5} × {kind:<13} {focus_class} {path} {component.split(':')[-1]}"
+                  f"  e.g. {rec.source_file} {rec.local_id[:40]!r}")  # fmt: skip
     by_file: dict[str, list[str]] = defaultdict(list)
     for rec in records:
         if rec.lifter == "datajson" and rec.key in report.records:
