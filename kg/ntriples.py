@@ -15,20 +15,46 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_IRI_BAD = set('<>"{}|^`\\ \n\r\t[]')
-_IRI_BAD_RE = re.compile(r'[<>"{}|^`\\ \n\r\t\[\]]')
+# RFC 3987 section 2.2: the non-ASCII characters an IRI may hold (ucschar). Everything else that
+# is not ASCII (controls U+0080-U+009F, surrogates, private use, non-characters) is forbidden.
+_UCSCHAR = [(0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF)]
+_UCSCHAR += [(plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 14)] + [(0xE1000, 0xEFFFD)]
+_ASCII_BAD = r'[<>"{}|^`\\\x00-\x20\x7f\[\]]'  # ASCII that may not appear (RFC 3987 section 2.2)
+_BAD_PERCENT = "%(?![0-9A-Fa-f]{2})"  # a percent sign that starts no percent-encoding
+_ASCII_BAD_RE = re.compile(_ASCII_BAD)
+_BAD_PERCENT_RE = re.compile(_BAD_PERCENT)
+_IRI_BAD_RE = re.compile(
+    _ASCII_BAD + "|[^\x00-\x7f" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _UCSCHAR) + "]|" + _BAD_PERCENT
+)
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _AUTHORITY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
+def _percent_encode(char: str) -> str:
+    # A lone surrogate (JSON allows "\ud800") has no UTF-8 form; its bytes are kept as WTF-8.
+    return "".join(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
 
 
 def safe_iri(text: str) -> str:
     """Percent-encode what RFC 3987 forbids in an IRI (``[`` and ``]`` are allowed only in the
-    host, e.g. IPv6), so strict parsers (Oxigraph, pyrudof) accept every IRI we write."""
-    if not _IRI_BAD_RE.search(text):
+    host, e.g. IPv6; a ``%`` must start a percent-encoding), so strict parsers (Oxigraph,
+    pyrudof) accept every IRI we write."""
+    if text.isascii():  # the common case, checked without the (slower) non-ASCII class
+        if not _ASCII_BAD_RE.search(text) and ("%" not in text or not _BAD_PERCENT_RE.search(text)):
+            return text
+    elif not _IRI_BAD_RE.search(text):
         return text
     match = _AUTHORITY.match(text)
     head, rest = (match.group(0), text[match.end() :]) if match else ("", text)
-    head = "".join(f"%{ord(c):02X}" if c in _IRI_BAD and c not in "[]" else c for c in head)
-    return head + "".join(f"%{ord(c):02X}" if c in _IRI_BAD else c for c in rest)
+    head = _IRI_BAD_RE.sub(lambda m: m.group(0) if m.group(0) in "[]" else _percent_encode(m.group(0)), head)
+    return head + _IRI_BAD_RE.sub(lambda m: _percent_encode(m.group(0)), rest)
+
+
+def _lexical(text: str) -> str:
+    """A literal's text in N-Triples: escaped; a lone surrogate (not Unicode text) becomes U+FFFD."""
+    if not text.isascii():
+        text = _SURROGATE_RE.sub("\ufffd", text)
+    return text.translate(_ESCAPES)
 
 
 def term_nt(term: object) -> str:
@@ -36,11 +62,11 @@ def term_nt(term: object) -> str:
     if isinstance(term, URIRef):
         return f"<{safe_iri(str(term))}>"
     if isinstance(term, Literal):
-        lexical = str(term).translate(_ESCAPES)
+        lexical = _lexical(str(term))
         if term.language:
             return f'"{lexical}"@{term.language}'
         if term.datatype is not None and term.datatype != XSD.string:
-            return f'"{lexical}"^^<{term.datatype}>'
+            return f'"{lexical}"^^<{safe_iri(str(term.datatype))}>'
         return f'"{lexical}"'
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -72,8 +98,8 @@ def iri_nt(iri: str) -> str:
 
 def lit_nt(text: str, datatype: str | None = None) -> str:
     """A literal given as text (plain string, or with a datatype IRI), in N-Triples syntax."""
-    lexical = text.translate(_ESCAPES)
-    return f'"{lexical}"^^<{datatype}>' if datatype else f'"{lexical}"'
+    lexical = _lexical(text)
+    return f'"{lexical}"^^<{safe_iri(datatype)}>' if datatype else f'"{lexical}"'
 
 
 def parse_lines(lines: list[str]) -> list[tuple[object, object, object]]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePath
 from urllib.parse import quote, urlsplit
 
+import pyoxigraph
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
+
+from kg.ntriples import safe_iri
 
 _DATE_RE = re.compile(r"^(\d{4})(-(\d{2}))?(-(\d{2}))?$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -74,8 +78,21 @@ def iri(value: object) -> URIRef | None:
             return None
     else:
         return None
-    safe = quote(text, safe=":/?#[]@!$&'()*+,;=%~-._")
-    return URIRef(safe)
+    try:
+        safe = quote(text, safe=":/?#[]@!$&'()*+,;=%~-._")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON) is not text, let alone an IRI
+        return None
+    return URIRef(safe) if valid_iri(safe) else None  # e.g. a port that is not a number
+
+
+def valid_iri(text: str) -> bool:
+    """True when ``text``, as written to the store (``safe_iri``), is an absolute IRI (RFC 3987)
+    that Oxigraph accepts: a scheme, and a well-formed host and port when it has an authority."""
+    try:
+        pyoxigraph.NamedNode(safe_iri(text))
+    except ValueError:
+        return False
+    return True
 
 
 def mailto(value: object) -> URIRef | None:
@@ -87,7 +104,10 @@ def mailto(value: object) -> URIRef | None:
         text = text[7:]
     if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", text):
         return None
-    return URIRef("mailto:" + quote(text, safe="@.+-_~!$&'*=?^`{|}"))
+    try:
+        return URIRef("mailto:" + quote(text, safe="@.+-_~!$&'*=?^`{|}"))
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
 
 
 def language_iri(value: object) -> URIRef | None:
@@ -100,6 +120,24 @@ def language_iri(value: object) -> URIRef | None:
     if re.fullmatch(r"[a-z]{3}", primary):
         return URIRef(f"http://id.loc.gov/vocabulary/iso639-2/{primary}")
     return None
+
+
+def language_tag(value: object) -> str | None:
+    """``value`` as a well-formed BCP 47 language tag (RFC 5646 section 2.1; ``_`` read as ``-``),
+    else None. A literal's tag must be one: the store (Oxigraph) refuses any other."""
+    if not isinstance(value, str):
+        return None
+    tag = value.strip().replace("_", "-")
+    return tag if tag and _well_formed_tag(tag) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _well_formed_tag(tag: str) -> bool:
+    try:
+        pyoxigraph.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True
 
 
 def media_type_iri(value: object) -> URIRef | None:
@@ -180,6 +218,23 @@ def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
         return None
     return west, south, east, north
+
+
+# An escaped backslash (kept: what follows it is text), a UTF-16 surrogate pair (kept), or a lone
+# surrogate (replaced; the \U0000 form is Turtle's).
+_ESCAPE_RE = re.compile(
+    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(?P<lone>\\(u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+_SURROGATE_ESCAPE_RE = re.compile(r"\\(u|U0000)[dD][89a-fA-F]")  # any, paired or not: a fast first look
+
+
+def without_lone_surrogates(text: str) -> str:
+    """JSON or Turtle text with each lone surrogate escape (``\\ud800`` with no partner) read as
+    U+FFFD. Both syntaxes allow the escape, but it names no Unicode character: decoded, it is a
+    string that cannot be written as UTF-8 (raw record bytes, hashes, the store)."""
+    if not _SURROGATE_ESCAPE_RE.search(text):
+        return text
+    return _ESCAPE_RE.sub(lambda m: "\\ufffd" if m.group("lone") else m.group(0), text)
 
 
 def file_record(source_file: str) -> str:

@@ -119,9 +119,11 @@ from kg.lifting.common import (
     file_record,
     iri,
     language_iri,
+    language_tag,
     mailto,
     media_type_iri,
     split_interval,
+    without_lone_surrogates,
 )
 from kg.lifting.xmlsafe import parse_xml, root_name_and_namespace
 from kg.namespaces import ADMS, BASE, LOCN, SDO, VCARD, doi_iri, normalize_doi, slug
@@ -204,7 +206,6 @@ AGENT_KEYS = {
 
 _ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.IGNORECASE)
 _ROR_RE = re.compile(r"(0[a-z0-9]{6}\d{2})$")
-_LANG_TAG_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _NEGATIVE_YEAR_RE = re.compile(r"^-\d{4,}$")
 _WS_RE = re.compile(r"[ \t\n\r]*")
 _LINE_WS_RE = re.compile(r"[ \t]+")
@@ -279,8 +280,8 @@ def _as_list(value: object) -> list[Any]:
 
 def _text_literal(text: str, lang: object) -> Literal:
     """A literal with a language tag when ``lang`` is a well-formed BCP 47 tag."""
-    tag = lang.strip().replace("_", "-") if isinstance(lang, str) else ""
-    if tag and _LANG_TAG_RE.match(tag):
+    tag = language_tag(lang)
+    if tag:
         return Literal(text, lang=tag)
     return Literal(text)
 
@@ -706,7 +707,7 @@ def _json_score(obj: object) -> float:
 
 def _decode(data: bytes, source_file: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return without_lone_surrogates(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise LiftError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source_file=source_file) from exc
 
@@ -1535,7 +1536,7 @@ class DataCiteJsonLifter(_DataCiteLifter):
             return 0.0  # no DataCite key at all: not worth parsing (large data.json catalogs)
         try:
             obj = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, a number of over 4,300 digits
             # Broken JSON that still reads as DataCite: claim it, so split() can say what is wrong.
             sample = data[:200_000]
             if b'"@context"' in sample or not head.startswith(b"{"):
@@ -1555,6 +1556,8 @@ class DataCiteJsonLifter(_DataCiteLifter):
             raise LiftError(
                 f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source_file=source_file
             ) from exc
+        except ValueError as exc:  # a number Python refuses to read (over 4,300 digits)
+            raise LiftError(f"not readable JSON: {str(exc).split(':')[0]}", source_file=source_file) from exc
         except RecursionError as exc:
             raise LiftError("JSON nested too deeply", source_file=source_file) from exc
         if isinstance(obj, dict) and isinstance(obj.get("data"), list):

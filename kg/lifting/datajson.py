@@ -29,6 +29,7 @@ from kg.lifting.common import (
     media_type_iri,
     parse_bbox,
     split_interval,
+    without_lone_surrogates,
 )
 from kg.namespaces import BASE, LOCN, VCARD, dataset_iri, normalize_doi, slug
 from kg.report import Severity
@@ -77,7 +78,7 @@ class DataJsonLifter(Lifter):
 
     def split(self, data: bytes, *, source_file: str) -> Iterator[RawRecord | LiftError]:
         try:
-            catalog = json.loads(data.decode("utf-8-sig"))
+            catalog = json.loads(without_lone_surrogates(data.decode("utf-8-sig")))
         except UnicodeDecodeError as exc:
             raise LiftError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source_file=source_file) from exc
         except json.JSONDecodeError as exc:
@@ -85,6 +86,8 @@ class DataJsonLifter(Lifter):
                 f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                 source_file=source_file,
             ) from exc
+        except ValueError as exc:  # a number Python refuses to read (over 4,300 digits)
+            raise LiftError(f"not readable JSON: {str(exc).split(':')[0]}", source_file=source_file) from exc
         except RecursionError as exc:
             raise LiftError("JSON nested too deeply", source_file=source_file) from exc
         if not isinstance(catalog, dict):

@@ -66,7 +66,18 @@ from rdflib.plugins.serializers.nt import _quoteLiteral
 from kg.errors import LiftError
 from kg.formats import DCAT_RDF
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord
-from kg.lifting.common import FREQUENCIES, date_literal, iri, language_iri, mailto, media_type_iri
+from kg.lifting.common import (
+    FREQUENCIES,
+    date_literal,
+    iri,
+    language_iri,
+    language_tag,
+    mailto,
+    media_type_iri,
+    valid_iri,
+    without_lone_surrogates,
+)
+from kg.lifting.xmlsafe import parse_xml
 from kg.namespaces import SDO, VCARD, agent_iri, normalize_doi
 from kg.report import Severity
 
@@ -213,6 +224,20 @@ NAME_PROPERTIES = (FOAF.name, SKOS.prefLabel, VCARD["organization-name"], VCARD.
 _BAD_IRI = re.compile(r'[<>"{}|\\^`\s]')
 
 
+def _bad_iri(text: str) -> bool:
+    """An IRI no store can hold: characters RFC 3987 forbids, or not an absolute IRI at all (a
+    scheme such as ``https&``, a broken host or port), which rdflib's parsers let through."""
+    return bool(_BAD_IRI.search(text)) or not valid_iri(text)
+
+
+def _n3(term: object) -> str:
+    """``term.n3()``, or its escaped N-Triples form for an IRI rdflib refuses to write."""
+    try:
+        return term.n3()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - rdflib raises a bare Exception for such IRIs
+        return _nt(term, {})
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
@@ -270,12 +295,16 @@ class DcatRdfLifter(Lifter):
         stripped = text.lstrip()
         try:
             if stripped.startswith(("{", "[")):
-                document = self._local_contexts(text, source_file)
+                document = self._local_contexts(without_lone_surrogates(text), source_file)
                 graph.parse(data=json.dumps(document), format="json-ld", base=RELATIVE_BASE)
             elif stripped.startswith("<") and ("<rdf:RDF" in text[:20000] or "22-rdf-syntax-ns#" in text[:20000]):
                 self._refuse_entities(text, source_file)
+                # The guard the XML lifters share (no text node over 10 MB, no tree over 256
+                # levels): rdflib's RDF/XML parser takes time quadratic in a text node's size.
+                parse_xml(text.encode("utf-8"), source_file)
                 graph.parse(data=text.encode("utf-8"), format="xml", publicID=RELATIVE_BASE)
             else:
+                text = without_lone_surrogates(text)
                 try:
                     graph.parse(data=text, format="turtle", publicID=RELATIVE_BASE)
                 except Exception:
@@ -324,7 +353,8 @@ class DcatRdfLifter(Lifter):
                         source_file=source_file,
                         field="@context",
                     )
-                return {k: walk(v) for k, v in value.items()}
+                # Read like a node: rdflib fetches an "@context" nested in a context object too.
+                return walk(value)
             return value
 
         def walk(node: object) -> object:
@@ -395,16 +425,19 @@ class DcatRdfLifter(Lifter):
                     field="dcterms:identifier",
                 )
                 continue
-            # The root, its blank nodes, and IRI nodes reachable from this record only.
-            members = [root] + [n for n in reach[root] if isinstance(n, BNode) or owners[n] == 1]
+            # The root, its blank nodes, and IRI nodes reachable from this record only. A blank
+            # node that hangs off an IRI node shared with other records is that node's, not ours.
+            candidates = [root] + [n for n in reach[root] if isinstance(n, BNode) or owners[n] == 1]
+            within = _reachable(graph, root, set(), among=set(candidates))
+            members = [root] + [n for n in candidates[1:] if n in within]
             # Agents shared with other records come too: the landing page shows their name.
             for prop in AGENT_PROPERTIES:
                 for agent in graph.objects(root, prop):
                     if isinstance(agent, URIRef) and agent not in members and (agent, None, None) in graph:
                         members.append(agent)
-                        members += [
-                            n for n in _reachable(graph, agent, stop) if isinstance(n, BNode) and n not in members
-                        ]
+                        # Its blank nodes: those reached through blank nodes, not through other IRI nodes.
+                        blank = {n for n in _reachable(graph, agent, stop) if isinstance(n, BNode)}
+                        members += [n for n in _reachable(graph, agent, stop, among=blank) if n not in members]
             # The record's bytes: its triples as sorted N-Triples, blank nodes labelled by their
             # content, so the same description always has the same bytes (and fingerprint).
             labels = {
@@ -421,7 +454,7 @@ class DcatRdfLifter(Lifter):
             yield RawRecord(
                 data=nt.encode("utf-8"),
                 local_id=local_id,
-                pointer=root.n3() if isinstance(root, URIRef) else f"#{index}",
+                pointer=f"<{root}>" if isinstance(root, URIRef) else f"#{index}",
                 source_file=source_file,
                 media_type="application/n-triples",
                 parsed=(graph, root, members),
@@ -447,7 +480,11 @@ class DcatRdfLifter(Lifter):
         ds = rec.dataset
         renamed: dict[object, URIRef] = {root: ds}
         if isinstance(root, URIRef) and root != ds and not root.startswith(RELATIVE_BASE):
-            rec.graph.add((ds, SDO.sameAs, root))
+            if _bad_iri(root):
+                self.keep_unmapped(rec, ds, "iri", str(root))
+                self.warn(rec, "@id", f"{str(root)[:80]!r} is not an absolute, valid IRI", fix="fix the IRI")
+            else:
+                rec.graph.add((ds, SDO.sameAs, root))
 
         # Blank nodes → record sub-node IRIs, ranked by content within their kind.
         keys = _bnode_keys(graph, members)
@@ -462,9 +499,7 @@ class DcatRdfLifter(Lifter):
         # relative IRIs (meaningless outside the file): a described node becomes a record
         # sub-node with its text kept; a value becomes text (``_value``).
         odd = sorted(
-            m
-            for m in members
-            if isinstance(m, URIRef) and m != root and (_BAD_IRI.search(m) or m.startswith(RELATIVE_BASE))
+            m for m in members if isinstance(m, URIRef) and m != root and (_bad_iri(m) or m.startswith(RELATIVE_BASE))
         )
         for index, n in enumerate(odd):
             text = str(n).removeprefix(RELATIVE_BASE)
@@ -483,7 +518,7 @@ class DcatRdfLifter(Lifter):
             if n in agents:
                 continue  # written by _agents
             for p, o in graph.predicate_objects(n):
-                if _BAD_IRI.search(p):
+                if _bad_iri(p):
                     self.warn(rec, "@id", f"property {str(p)[:80]!r} is not a valid IRI; kept as text")
                     self.keep_unmapped(rec, name(n), "property", f"{p} {name(o)}")  # type: ignore[arg-type]
                     continue
@@ -526,7 +561,7 @@ class DcatRdfLifter(Lifter):
                     self.warn(
                         rec,
                         f"dcterms:{_local_name(prop)}",
-                        f"{agent.n3() if isinstance(agent, URIRef) else 'agent'} has no foaf:name; "
+                        f"{_n3(agent) if isinstance(agent, URIRef) else 'agent'} has no foaf:name; "
                         "it is kept as published and shows without a name",
                         fix="give the agent a foaf:name",
                     )
@@ -541,7 +576,7 @@ class DcatRdfLifter(Lifter):
                     g.add((node, FOAF.name, Literal(str(label))))
                 if (agent, SKOS.prefLabel, None) not in graph:
                     g.add((node, SKOS.prefLabel, Literal(str(label))))
-                if isinstance(agent, URIRef) and not (_BAD_IRI.search(agent) or agent.startswith(RELATIVE_BASE)):
+                if isinstance(agent, URIRef) and not (_bad_iri(agent) or agent.startswith(RELATIVE_BASE)):
                     g.add((node, SDO.sameAs, agent))
                 # The agent's own description moves onto the shared node (even when the agent is
                 # shared by several records: its name is what the landing page shows).
@@ -549,13 +584,13 @@ class DcatRdfLifter(Lifter):
                     if isinstance(o, BNode) and o not in renamed:
                         continue  # a blank node of an agent described outside this record
                     value = self._value(rec, p, renamed.get(o, o), str(node))
-                    if value is not None and not _BAD_IRI.search(p):
+                    if value is not None and not _bad_iri(p):
                         g.add((node, p, value))
         return replaced
 
     def _value(self, rec: LiftedRecord, prop: URIRef, value: object, subject: str) -> object | None:
         """Repair values published with the wrong kind of term (text for an IRI, an untyped date)."""
-        field = prop.n3()
+        field = _n3(prop)
         if isinstance(value, URIRef) and str(value).startswith(RELATIVE_BASE):
             text = str(value)[len(RELATIVE_BASE) :]
             if not text:  # rdflib's JSON-LD parser resolves an IRI it cannot parse to the base
@@ -569,11 +604,18 @@ class DcatRdfLifter(Lifter):
                 return URIRef(f"http://purl.org/cld/freq/{text}")
             self.warn(rec, field, f"relative IRI {text!r} kept as text", fix="use an absolute IRI")
             return Literal(text)
-        if isinstance(value, URIRef) and _BAD_IRI.search(value):
+        if isinstance(value, URIRef) and _bad_iri(value):
             self.warn(rec, field, f"{str(value)[:80]!r} is not a valid IRI; kept as text", fix="fix the IRI")
             return Literal(str(value))
         if not isinstance(value, Literal):
             return value
+        if value.datatype is not None and not valid_iri(str(value.datatype)):
+            # rdflib's JSON-LD parser turns '"@type": [...]' on a value into such a "datatype"
+            self.warn(rec, field, f"datatype {str(value.datatype)[:80]!r} is not an IRI; the value is kept as text")
+            value = Literal(str(value))
+        elif value.language and not language_tag(value.language):
+            self.warn(rec, field, f"{value.language[:40]!r} is not a BCP 47 language tag; the value is kept as text")
+            value = Literal(str(value))
         text = str(value).strip()
         if prop == DCAT.mediaType:
             fixed = media_type_iri(text)
@@ -601,14 +643,15 @@ def _local_name(prop: object) -> str:
     return re.split(r"[#/]", text)[-1] or "node"
 
 
-def _reachable(graph: Graph, root: object, stop: set[object]) -> list[object]:
-    """Nodes reachable from ``root`` by following objects that have triples, not entering ``stop``."""
+def _reachable(graph: Graph, root: object, stop: set[object], among: set[object] | None = None) -> list[object]:
+    """Nodes reachable from ``root`` by following objects that have triples, not entering ``stop``
+    (and only through nodes ``among``, when given)."""
     seen: dict[object, None] = {}
     todo = [root]
     while todo:
         node = todo.pop()
         for o in graph.objects(node, None):
-            if isinstance(o, Literal) or o in seen or o in stop or o == root:
+            if isinstance(o, Literal) or o in seen or o in stop or o == root or (among is not None and o not in among):
                 continue
             if (o, None, None) in graph:
                 seen[o] = None
@@ -656,12 +699,12 @@ def _bnode_keys(graph: Graph, members: list[object]) -> dict[BNode, tuple[str, s
 def _signature(graph: Graph, node: object, path: frozenset[object] = frozenset()) -> str:
     """A content hash of a node's description that does not depend on blank-node labels."""
     if not isinstance(node, BNode):
-        return node.n3() if hasattr(node, "n3") else str(node)  # type: ignore[union-attr]
+        return _n3(node) if hasattr(node, "n3") else str(node)
     if node in path:
         return "_:cycle"
     inner = path | {node}
     parts = sorted(
-        f"{p.n3()} {_signature(graph, o, inner) if isinstance(o, BNode) else o.n3()}"
+        f"{_n3(p)} {_signature(graph, o, inner) if isinstance(o, BNode) else _n3(o)}"
         for p, o in graph.predicate_objects(node)
     )
     return "_:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -93,7 +93,17 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 from kg.errors import LiftError
 from kg.formats import EML
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord
-from kg.lifting.common import bbox_wkt, clean_text, date_literal, file_record, iri, language_iri, mailto, media_type_iri
+from kg.lifting.common import (
+    bbox_wkt,
+    clean_text,
+    date_literal,
+    file_record,
+    iri,
+    language_iri,
+    language_tag,
+    mailto,
+    media_type_iri,
+)
 
 # The safe parser and the cheap root sniffing are shared with the DataCite XML lifter.
 from kg.lifting.xmlsafe import parse_xml, root_name_and_namespace
@@ -343,7 +353,7 @@ class EmlLifter(Lifter):
             self.warn(rec, "/eml/dataset/title", "the dataset has no title; EML requires one", fix="add <title>")
         for element, text in titles:
             if text:
-                lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
+                lang = language_tag(element.get("{http://www.w3.org/XML/1998/namespace}lang"))
                 g.add((ds, DCTERMS.title, Literal(text, lang=lang) if lang else Literal(text)))
         for element in _children(dataset, "shortName"):
             text = _text(element)

@@ -74,7 +74,17 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from kg.errors import LiftError
 from kg.formats import SCHEMAORG_JSONLD
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord, json_pointer_escape
-from kg.lifting.common import bbox_wkt, clean_text, date_literal, file_record, iri, language_iri, mailto, media_type_iri
+from kg.lifting.common import (
+    bbox_wkt,
+    clean_text,
+    date_literal,
+    file_record,
+    iri,
+    language_iri,
+    mailto,
+    media_type_iri,
+    without_lone_surrogates,
+)
 from kg.namespaces import ADMS, BASE, LOCN, SDO, VCARD, doi_iri, normalize_doi, slug
 from kg.report import Severity
 
@@ -401,7 +411,7 @@ def _orcid(value: object) -> URIRef | None:
 
 def _decode(data: bytes, source_file: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return without_lone_surrogates(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise LiftError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source_file=source_file) from exc
 
@@ -431,6 +441,8 @@ class _Document:
             raise LiftError(
                 f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source_file=source_file
             ) from exc
+        except ValueError as exc:  # a number Python refuses to read (over 4,300 digits)
+            raise LiftError(f"not readable JSON: {str(exc).split(':')[0]}", source_file=source_file) from exc
         except RecursionError as exc:
             raise LiftError("JSON nested too deeply", source_file=source_file) from exc
         self.records: list[tuple[str, dict[str, Any], _Context]] = []
