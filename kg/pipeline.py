@@ -43,7 +43,7 @@ from kg.validation import RecordReport, Validator, report_lines
 SOFTWARE = URIRef(f"{BASE}software/crosswalk/{__version__}")
 SOFTWARE_GRAPH = f"{BASE}graph/software"
 SKIP_NAMES = {"README.md", "SOURCE.md", "LICENSE", ".DS_Store"}
-SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".png", ".jpg", ".html", ".bad"}  # CSV/TSV: inventories
+SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".png", ".jpg", ".html"}  # CSV/TSV: inventories; .bad: lifted, so its error shows
 BATCH = 250
 
 
@@ -229,7 +229,16 @@ class Ingestor:
             result.files += 1
             t0 = time.perf_counter()
             result.listed[item.display] = None
-            lifter = forced_lifters[item.format] if item.format else guess_lifter(data, item.name)
+            try:
+                lifter = forced_lifters[item.format] if item.format else guess_lifter(data, item.name)
+            except Exception as exc:  # noqa: BLE001 - a lifter's detect bug must not stop the batch
+                result.errors.append(
+                    LiftError(f"internal error while detecting the format ({type(exc).__name__}: {exc})",
+                              source_file=item.display)  # fmt: skip
+                )
+                if progress:
+                    progress(1)
+                continue
             if lifter is None:
                 if progress:
                     progress(1)
@@ -243,7 +252,9 @@ class Ingestor:
                 continue
             try:
                 pieces = list(lifter.split(data, source_file=item.display))
-            except LiftError as exc:
+            except (LiftError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+                if not isinstance(exc, LiftError):  # a lifter bug must not stop the batch; report it like bad input
+                    exc = LiftError(f"internal lifting error ({type(exc).__name__}: {exc})", source_file=item.display)
                 result.errors.append(exc.with_traceback(None))
                 result.timings["lift"] += time.perf_counter() - t0
                 if progress:

@@ -185,12 +185,16 @@ def test_known_bad_file_gives_a_clear_error_and_the_batch_goes_on(
     assert raw.get(hashlib.sha256(bad.read_bytes()).hexdigest()) == bad.read_bytes()
 
 
-def test_a_known_bad_file_with_a_skipped_suffix_is_listed_as_skipped(tmp_path: Path) -> None:
-    """``rights.ttl.bad`` is skipped for its suffix unless a format is given (then it is read, above)."""
+def test_a_known_bad_file_is_reported_even_without_a_forced_format(tmp_path: Path) -> None:
+    """``rights.ttl.bad`` is detected from its content (Turtle) and its parse error reported, with
+    its bytes kept; it is not skipped for its suffix."""
     bad = corpus_path("../shapes/dcat-us-3/docs/examples/catalog/rights.ttl.bad")
     result = ingest(tmp_path, [bad, corpus_path(GOOD_CATALOG)])
-    assert bad.name in result.skipped_files
+    assert bad.name not in result.skipped_files
+    assert [e.source_file for e in result.errors] == [bad.name]
     assert result.per_source["consumerfinance"]["stored"] == 11
+    raw = RawStore(tmp_path / "raw")
+    assert raw.get(hashlib.sha256(bad.read_bytes()).hexdigest()) == bad.read_bytes()
 
 
 # --- 2. hostile variants of a real record of every format -------------------------------------------
