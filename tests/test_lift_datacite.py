@@ -174,8 +174,12 @@ def test_full_example_maps_every_section() -> None:
     assert (funder, SDO.sameAs, URIRef("https://doi.org/10.13039/501100000780")) in g
     # landing page and distribution
     assert (ds, DCAT.landingPage, ds) in g
-    distribution = g.value(ds, DCAT.distribution)
-    assert values(rec, DCTERMS.format, distribution) == {"application/xml", "text/plain"}
+    # one distribution per format (DCAT-US 3.0: one format and one media type each), same access URL
+    distributions = list(g.objects(ds, DCAT.distribution))
+    labels = {str(g.value(g.value(d, DCTERMS.format), RDFS.label)) for d in distributions}
+    assert labels == {"application/xml", "text/plain"} and len(distributions) == 2
+    assert {str(g.value(d, DCAT.mediaType)).rsplit("/media-types/", 1)[-1] for d in distributions} == labels
+    assert {g.value(d, DCAT.accessURL) for d in distributions} == {ds}
     # nothing dropped: unmapped fields are kept under the source namespace
     assert values(rec, SRC["datacite-xml/sizes"]) == {'["1 MB", "90 pages"]'}
     assert "Example RelatedItem Title" in str(g.value(ds, SRC["datacite-xml/relatedItems"]))

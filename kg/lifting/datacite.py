@@ -1461,13 +1461,24 @@ class _DataCiteLifter(Lifter):
                     g.add((holder, DCAT.downloadURL, url))
         if content and (holder == ds or not all(downloads)):
             self.keep_unmapped(rec, ds, "contentUrl", content)
-        for text in formats:
-            if not text:
-                continue
-            g.add((holder, DCTERMS.format, Literal(text)))
-            media = media_type_iri(text) if holder != ds else None
+        # DCAT 3 / DCAT-US 3.0: a distribution is one representation, with one format (a
+        # dcterms:MediaType node labelled with the source's text) and at most one media type. Each
+        # further <format> of the resource is one more distribution at the same access URL.
+        for index, text in enumerate(t for t in dict.fromkeys(formats) if t):
+            target = holder
+            if holder != ds and index > 0:
+                target = self.node(rec, "distribution", index)
+                g.add((ds, DCAT.distribution, target))
+                g.add((target, RDF.type, DCAT.Distribution))
+                if landing is not None:
+                    g.add((target, DCAT.accessURL, landing))
+            fmt = URIRef(f"{target}/format") if target != ds else URIRef(f"{BASE}dataset/{rec.key}/format/{index}")
+            g.add((target, DCTERMS.format, fmt))
+            g.add((fmt, RDF.type, DCTERMS.MediaType))
+            g.add((fmt, RDFS.label, Literal(text)))
+            media = media_type_iri(text) if target != ds else None
             if media is not None:
-                g.add((holder, DCAT.mediaType, media))
+                g.add((target, DCAT.mediaType, media))
 
 
 # --- the two lifters --------------------------------------------------------------------------
