@@ -96,7 +96,7 @@ def test_full_dataset_is_renamed_split_and_keeps_every_fact() -> None:
         URIRef("mailto:johnsmith@census.gov"),
     }
     period = g.value(ds, DCTERMS.temporal)
-    assert period == URIRef(f"{ds}/temporal/0")
+    assert period == URIRef(f"{BASE}dataset/{rec.key}/temporal/0")
     assert (period, RDF.type, DCTERMS.PeriodOfTime) in g
     # distributions are IRIs of the source reachable from this dataset only: kept, with their facts
     dists = set(g.objects(ds, DCAT.distribution))
