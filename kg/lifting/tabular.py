@@ -275,7 +275,7 @@ class TabularLifter(Lifter):
                     )
                     continue
             row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
-            local_id = self._identifier(crosswalk, row, index, cells)
+            local_id = self._identifier(crosswalk, index, cells)
             if not local_id:
                 yield LiftError(
                     f"the identifier column(s) {', '.join(crosswalk.identifier_columns())} are empty; "
@@ -299,7 +299,7 @@ class TabularLifter(Lifter):
             )
 
     @staticmethod
-    def _identifier(crosswalk: Crosswalk, row: dict[str, str], index: dict[str, int], cells: list[str]) -> str | None:
+    def _identifier(crosswalk: Crosswalk, index: dict[str, int], cells: list[str]) -> str | None:
         def cell(name: str) -> str:
             i = index.get(name.casefold())
             return (cells[i] if i is not None and i < len(cells) else "").strip()

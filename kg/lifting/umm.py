@@ -149,7 +149,17 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 from kg.errors import LiftError
 from kg.formats import SourceFormat
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord
-from kg.lifting.common import bbox_wkt, clean_text, date_literal, file_record, iri, language_iri, mailto, media_type_iri
+from kg.lifting.common import (
+    bbox_wkt,
+    clean_text,
+    date_literal,
+    file_record,
+    iri,
+    language_iri,
+    mailto,
+    media_type_iri,
+    without_lone_surrogates,
+)
 from kg.namespaces import ADMS, BASE, DCAT_US, LOCN, VCARD, doi_iri, normalize_doi, slug
 from kg.report import Severity
 
@@ -230,8 +240,6 @@ _KEY_RE = {
 }  # fmt: skip
 
 
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_ESCAPED_SURROGATE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _kind(value: object) -> str:
@@ -259,26 +267,6 @@ def _num(value: float) -> str:
     return repr(value).rstrip("0").rstrip(".") if "." in repr(value) else repr(value)
 
 
-def _has_surrogates(value: object) -> bool:
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _scrub(value: object) -> object:
-    """Lone surrogates (from ``\\ud800``-style escapes) replaced by U+FFFD, so the text is valid
-    Unicode everywhere downstream (N-Triples, the store)."""
-    if isinstance(value, str):
-        return _SURROGATE_RE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}  # type: ignore[misc]
-    return value
-
-
 def _dumps(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
@@ -292,8 +280,10 @@ def _load(data: bytes, source_file: str) -> tuple[object, bool]:
         raise LiftError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start}); UMM-C JSON is UTF-8", source_file=source_file
         ) from exc
+    # A lone \uD800-\uDFFF escape names no character: read as U+FFFD, as every JSON lifter does.
+    readable = without_lone_surrogates(text)
     try:
-        obj = json.loads(text)
+        obj = json.loads(readable)
     except json.JSONDecodeError as exc:
         raise LiftError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source_file=source_file
@@ -302,10 +292,7 @@ def _load(data: bytes, source_file: str) -> tuple[object, bool]:
         raise LiftError("JSON nested too deeply", source_file=source_file) from exc
     except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
         raise LiftError(f"not readable JSON: {str(exc).split(';')[0]}", source_file=source_file) from exc
-    # Decoded UTF-8 holds no surrogates: only a \uD800-\uDFFF escape can bring one in.
-    if _ESCAPED_SURROGATE_RE.search(text) and _has_surrogates(obj):
-        return _scrub(obj), True
-    return obj, False
+    return obj, readable != text
 
 
 def _looks_like_umm(obj: object) -> bool:
