@@ -21,6 +21,23 @@ LOCN = "http://www.w3.org/ns/locn#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
+def creator_names(store: GraphStore, graph: str, dataset: str) -> list[str]:
+    """The names of a dataset's creators in source order: the members of its creators'
+    ``foaf:Group`` ordered by their attribution's ``cw:position``, else the creator itself
+    (see ``kg.lifting.base.Lifter.add_creator``)."""
+    rows = _rows(
+        store,
+        f"""SELECT ?n (MIN(?pos) AS ?p) WHERE {{ GRAPH <{graph}> {{
+              <{dataset}> <{DCT}creator> ?c .
+              {{ ?c <{FOAF}member> ?a .
+                 OPTIONAL {{ <{dataset}> <{PROV}qualifiedAttribution> ?q . ?q <{PROV}agent> ?a ; <{CW}position> ?pos }} }}
+              UNION {{ FILTER NOT EXISTS {{ ?c <{FOAF}member> ?m }} BIND(?c AS ?a) }}
+              ?a <{FOAF}name> ?n }} }}
+            GROUP BY ?n ORDER BY ?p ?n""",
+    )
+    return [r["n"] for r in rows]
+
+
 @dataclass
 class Related:
     key: str
@@ -174,7 +191,7 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
         )
 
     view.publisher = names(DCT + "publisher")
-    view.creators = names(DCT + "creator")
+    view.creators = creator_names(store, g, ds)
     view.contacts = _rows(
         store,
         f"SELECT ?name ?email WHERE {{ GRAPH <{g}> {{ <{ds}> <{DCAT}contactPoint> ?c . OPTIONAL {{ ?c <{VCARD}fn> ?name }} OPTIONAL {{ ?c <{VCARD}hasEmail> ?email }} }} }} ORDER BY ?name",

@@ -21,7 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from kg.errors import LiftError
 from kg.lifting import guess_lifter
-from kg.lifting.base import LiftedRecord
+from kg.lifting.base import LiftedRecord, creators_of
 from tests.conftest import corpus_path
 
 ISO, SOS = "slendernodes-sosorg/iso19139", "slendernodes-sosorg/jsonld"
@@ -110,9 +110,6 @@ def facts(rec: LiftedRecord) -> dict[str, set[object]]:
     """The core facts of a lifted record, in the form a user compares them."""
     g, ds = rec.graph, rec.dataset
 
-    def agents(prop: object) -> set[object]:
-        return {frozenset(_norm(n).split()) for a in g.objects(ds, prop) for n in g.objects(a, FOAF.name)}
-
     centres: set[object] = set()
     for loc in g.objects(ds, DCTERMS.spatial):
         shapes = list(g.objects(loc, DCAT.centroid)) or list(g.objects(loc, DCAT.bbox))
@@ -124,7 +121,7 @@ def facts(rec: LiftedRecord) -> dict[str, set[object]]:
     return {
         "title": {_norm(t) for t in g.objects(ds, DCTERMS.title)},
         "identifier": {str(ds)},
-        "creators": agents(DCTERMS.creator),
+        "creators": {frozenset(_norm(n).split()) for a in creators_of(g, ds) for n in g.objects(a, FOAF.name)},
         "publisher": {_norm(n) for a in g.objects(ds, DCTERMS.publisher) for n in g.objects(a, FOAF.name)},
         "issued": {str(x)[:10] for x in g.objects(ds, DCTERMS.issued)},  # a date-time agrees with its day
         "modified": {str(x)[:10] for x in g.objects(ds, DCTERMS.modified)},

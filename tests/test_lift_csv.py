@@ -19,7 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDFS, XSD
 from kg.cli import main
 from kg.errors import LiftError
 from kg.lifting import get_lifter, guess_lifter
-from kg.lifting.base import LiftedRecord
+from kg.lifting.base import LiftedRecord, creators_of
 from kg.lifting.crosswalk import CrosswalkSpecError, load_crosswalk
 from kg.lifting.tabular import TabularLifter
 from kg.namespaces import SDO, SRC, VCARD
@@ -106,7 +106,7 @@ def test_slac_tsv_values_are_transformed() -> None:
     assert one(rec, one(rec, ds, DCTERMS.temporal), DCAT.startDate) == Literal("2022-07", datatype=XSD.gYearMonth)
     assert one(rec, ds, DCTERMS.issued) == Literal("2024", datatype=XSD.gYear)
     # investigators with ORCID iDs become ORCID agents
-    creators = {str(c) for c in g.objects(ds, DCTERMS.creator)}
+    creators = {str(c) for c in creators_of(g, ds)}
     assert {"https://orcid.org/0000-0000-0001-2002", "https://orcid.org/0000-0000-0001-2003"} <= creators
     assert str(one(rec, URIRef("https://orcid.org/0000-0000-0001-2002"), FOAF.name)) == "Lena Fischer"
     # a format mapped to null has no media type; HDF5 maps to its IANA-style type

@@ -13,7 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import LiftError
 from kg.lifting import get_lifter, guess_lifter
-from kg.lifting.base import LiftedRecord
+from kg.lifting.base import LiftedRecord, creators_of
 from kg.namespaces import BASE, LOCN, SDO, SRC, VCARD
 from tests.conftest import CORPUS, corpus_path
 from tests.golden_util import assert_golden
@@ -52,7 +52,8 @@ def values(rec: LiftedRecord, prop: URIRef, subject: URIRef | None = None) -> se
 
 
 def names(rec: LiftedRecord, prop: URIRef) -> set[str]:
-    return {str(rec.graph.value(a, FOAF.name)) for a in rec.graph.objects(rec.dataset, prop)}
+    agents = creators_of(rec.graph, rec.dataset) if prop == DCTERMS.creator else rec.graph.objects(rec.dataset, prop)
+    return {str(rec.graph.value(a, FOAF.name)) for a in agents}
 
 
 # --- 1. golden graphs ---------------------------------------------------------------------------
@@ -93,7 +94,7 @@ def test_doi_package_id_gives_doi_iri_and_orcid_people() -> None:
     assert finding.field == "/eml/dataset/coverage/geographicCoverage[1]/boundingCoordinates"
     assert "antimeridian" in finding.message
     assert values(rec, DCTERMS.identifier) == {"doi:10.5063/F1W957H4"}
-    creators = set(rec.graph.objects(rec.dataset, DCTERMS.creator))
+    creators = set(creators_of(rec.graph, rec.dataset))
     assert URIRef("https://orcid.org/0000-0001-8874-7595") in creators
     contact = rec.graph.value(rec.dataset, DCAT.contactPoint)
     assert (contact, RDF.type, VCARD.Kind) in rec.graph
@@ -128,7 +129,7 @@ def test_hf205_taxa_parties_thesauri_and_entities() -> None:
     assert {"Sarracenia", "Sarracenia purpurea"} <= values(rec, DCAT.keyword)
     assert "Sarracenia" in str(g.value(ds, SRC["eml/dataset/coverage/taxonomicCoverage"]))
     roles = {str(g.value(g.value(a, DCAT.hadRole), SKOS.prefLabel)) for a in g.objects(ds, PROV.qualifiedAttribution)}
-    assert roles == {"Researcher"}
+    assert roles == {"Researcher", "originator"}  # "originator": each of the several creators (add_creator)
     assert len(names(rec, DCTERMS.contributor)) == 2
     publisher = g.value(ds, DCTERMS.publisher)
     assert publisher == URIRef(f"{BASE}agent/harvard-forest")
@@ -343,12 +344,12 @@ def test_eml_22_document() -> None:
     assert str(g.value(ds, DCTERMS.description)) == "# Kelp Counts of *kelp* stipes."
     ada = URIRef("https://orcid.org/0000-0002-1825-0097")
     byron = URIRef(f"{BASE}dataset/{rec.key}/party/p2")
-    assert set(g.objects(ds, DCTERMS.creator)) == {ada, byron}
+    assert set(creators_of(g, ds)) == {ada, byron}
     assert set(g.objects(ds, DCTERMS.contributor)) == {ada}  # <references> resolved
     assert {g.value(a, PROV.agent) for a in g.objects(ds, PROV.qualifiedAttribution)} == {ada, byron}
     assert g.value(ada, FOAF.name) == Literal("Ada M. Lovelace")
     roles = {str(g.value(g.value(a, DCAT.hadRole), SKOS.prefLabel)) for a in g.objects(ds, PROV.qualifiedAttribution)}
-    assert roles == {"principalInvestigator", "metadataProvider"}
+    assert roles == {"principalInvestigator", "metadataProvider", "originator"}  # originator: the two creators
     contact = g.value(ds, DCAT.contactPoint)
     assert g.value(contact, VCARD.hasUID) == ada and g.value(contact, VCARD.fn) == Literal("Ada M. Lovelace")
     assert g.value(ds, DCTERMS.publisher) == URIRef(f"{BASE}agent/marine-lab")

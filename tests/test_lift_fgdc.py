@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 from kg.errors import LiftError
 from kg.formats import FORMATS
 from kg.lifting import get_lifter, guess_lifter, lifters
-from kg.lifting.base import LiftedRecord
+from kg.lifting.base import LiftedRecord, creators_of
 from kg.namespaces import BASE, LOCN, SDO, SRC, VCARD
 from tests.conftest import CORPUS, SHARED, corpus_path
 from tests.golden_util import assert_golden
@@ -172,7 +172,7 @@ def test_usgs_data_release_doi_people_keywords_and_sources() -> None:
     assert values(rec, DCAT.landingPage) == {"https://doi.org/10.5066/P9O9EB1C"}
     assert g.value(ds, DCTERMS.issued) == Literal("2018-12-01", datatype=XSD.date)
     assert g.value(ds, DCTERMS.modified) == Literal("2018-11-19", datatype=XSD.date)  # metainfo/metd
-    creators = set(g.objects(ds, DCTERMS.creator))
+    creators = set(creators_of(g, ds))
     usgs = URIRef(f"{BASE}agent/u.s.-geological-survey")
     assert usgs in creators and (usgs, RDF.type, FOAF.Organization) in g
     people = {str(g.value(c, FOAF.name)) for c in creators if (c, RDF.type, FOAF.Person) in g}
@@ -379,7 +379,7 @@ def test_inline_record_with_what_the_corpus_lacks() -> None:
     }
     assert all(f.source_file == "kelp.xml" and f.fix for f in rec.findings)
     # originators: "Unknown" reported and kept, a person, an acronym organisation
-    creators = set(g.objects(ds, DCTERMS.creator))
+    creators = set(creators_of(g, ds))
     assert URIRef(f"{BASE}agent/noaa") in creators
     assert {str(g.value(c, FOAF.name)) for c in creators} == {"Ada Lovelace", "NOAA"}
     assert values(rec, SRC["fgdc-csdgm/idinfo/citation/citeinfo/origin"]) == {"Unknown"}

@@ -16,7 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import LiftError
 from kg.lifting import get_lifter, guess_lifter, lifters
-from kg.lifting.base import LiftedRecord
+from kg.lifting.base import LiftedRecord, creators_of
 from kg.namespaces import BASE, SRC, VCARD
 from kg.ntriples import graph_hash, nt_lines
 from kg.report import Severity
@@ -181,7 +181,7 @@ def test_usap_bare_record_identity_agents_and_dates() -> None:
     names = {str(g.value(loc, SKOS.prefLabel)) for loc in g.objects(ds, DCTERMS.spatial)} - {"None"}
     assert names == {"CONTINENT > ANTARCTICA > ANTARCTIC PENINSULA", "OCEAN > SOUTHERN OCEAN"}
     assert g.value(ds, DCTERMS.publisher) == URIRef(f"{BASE}agent/bco-dmo")  # the ARCHIVER
-    [creator] = g.objects(ds, DCTERMS.creator)
+    [creator] = creators_of(g, ds)
     assert g.value(creator, FOAF.name) == Literal("Bernard, Kim")
     contacts = {str(g.value(c, VCARD.fn)): g.value(c, VCARD.hasEmail) for c in g.objects(ds, DCAT.contactPoint)}
     assert contacts["Kim Bernard"] == URIRef("mailto:kbernard@coas.oregonstate.edu")

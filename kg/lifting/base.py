@@ -17,14 +17,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import LiftError
 from kg.formats import SourceFormat
-from kg.namespaces import BASE, SRC, agent_iri, dataset_iri, normalize_doi, record_key
+from kg.namespaces import BASE, CW, SRC, agent_iri, dataset_iri, normalize_doi, record_key
 from kg.report import Finding, Severity
 
 ORG_ORGANIZATION = URIRef("http://www.w3.org/ns/org#Organization")
+CW_POSITION = CW.position
+RESPONSIBLE_PARTY_ROLE = "http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/"
 
 
 class TripleSet:
@@ -131,6 +133,10 @@ class LiftedRecord:
     # (subject IRI, property IRI) → the source field (JSON pointer, XPath, CSV column) it came
     # from, so validation results name the field a steward must fix at the source.
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the dataset's creators in source order (Lifter.add_creator keeps it)
+    creators: list[URIRef] = field(default_factory=list, compare=False, repr=False)
+    creator_roles: dict[URIRef, str] = field(default_factory=dict, compare=False, repr=False)
+    rights_texts: dict[str | None, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def doi(self) -> str | None:
@@ -186,14 +192,98 @@ class Lifter(abc.ABC):
     @staticmethod
     def organization(record: LiftedRecord, name: str) -> URIRef:
         """The organisation named ``name``: ``{BASE}agent/{slug(name)}``, typed foaf and org
-        Organization with foaf:name and skos:prefLabel (DCAT-US 3.0 Organization_Shape)."""
+        Organization with foaf:name and skos:prefLabel (DCAT-US 3.0 Organization_Shape: one of
+        each). Names that differ only in case or punctuation share the IRI: the first spelling
+        in the record is the name, another is a ``skos:altLabel``."""
         agent = URIRef(agent_iri(name))
         g = record.graph
         g.add((agent, RDF.type, FOAF.Organization))
         g.add((agent, RDF.type, ORG_ORGANIZATION))
-        g.add((agent, FOAF.name, Literal(name)))
-        g.add((agent, SKOS.prefLabel, Literal(name)))
+        first = g.value(agent, FOAF.name)
+        if first is None:
+            g.add((agent, FOAF.name, Literal(name)))
+            g.add((agent, SKOS.prefLabel, Literal(name)))
+        elif str(first) != name:
+            g.add((agent, SKOS.altLabel, Literal(name)))
         return agent
+
+    @staticmethod
+    def add_creator(record: LiftedRecord, agent: URIRef, role: str = "originator") -> None:
+        """Add ``agent`` (already named with foaf:name) as a creator of the record's dataset.
+
+        DCAT-US 3.0 allows one ``dcterms:creator``, "an entity responsible for producing the
+        dataset"; sources often name several people. One creator is the ``dcterms:creator``
+        itself. Several are one ``foaf:Group`` (``{dataset}/creators``, named "A and B" or
+        "A et al.") with every creator a ``foaf:member``, and each creator also a
+        ``prov:qualifiedAttribution`` with ``dcat:hadRole`` (an INSPIRE ResponsiblePartyRole,
+        ``originator`` unless the source says which) and ``cw:position`` (1-based, source
+        order), so the order a citation needs is kept. Readers: ``kg.dataset_view.creator_names``.
+        """
+        if agent in record.creators:
+            return
+        record.creators.append(agent)
+        roles = record.creator_roles
+        roles[agent] = role
+        g, ds = record.graph, record.dataset
+        if len(record.creators) == 1:
+            g.add((ds, DCTERMS.creator, agent))
+            return
+        group = Lifter.node(record, "creators", "group")
+        if len(record.creators) == 2:
+            first = record.creators[0]
+            g.remove((ds, DCTERMS.creator, first))
+            g.add((ds, DCTERMS.creator, group))
+            g.add((group, RDF.type, FOAF.Group))
+            g.add((group, RDF.type, FOAF.Agent))
+            Lifter._creator_attribution(record, first, 1, roles.get(first, "originator"))
+        Lifter._creator_attribution(record, agent, len(record.creators), role)
+        g.remove((group, FOAF.name, None))
+
+        def name(a: URIRef) -> str:
+            value = g.value(a, FOAF.name) or g.value(a, SKOS.prefLabel)
+            return str(value) if value is not None else "unnamed"
+
+        first_name = name(record.creators[0])
+        label = f"{first_name} and {name(record.creators[1])}" if len(record.creators) == 2 else f"{first_name} et al."
+        g.add((group, FOAF.name, Literal(label)))
+
+    @staticmethod
+    def add_rights(record: LiftedRecord, text: str | Literal) -> None:
+        """Add a rights statement text (a ``Literal`` keeps its language) to the dataset.
+
+        DCAT-US 3.0 allows one ``dcterms:rights``: every statement a source gives is one
+        ``dcterms:RightsStatement`` (``{dataset}/rights/0``) whose ``rdfs:label`` holds the
+        texts in source order, paragraphs apart; one label per language."""
+        lang = text.language if isinstance(text, Literal) else None
+        value = str(text).strip()
+        if not value:
+            return
+        texts = record.rights_texts.setdefault(lang, [])
+        if value in texts:
+            return
+        g, ds = record.graph, record.dataset
+        node = Lifter.node(record, "rights", 0)
+        if texts:
+            g.remove((node, RDFS.label, Literal("\n\n".join(texts), lang=lang)))
+        texts.append(value)
+        g.add((ds, DCTERMS.rights, node))
+        g.add((node, RDF.type, DCTERMS.RightsStatement))
+        g.add((node, RDFS.label, Literal("\n\n".join(texts), lang=lang)))
+
+    @staticmethod
+    def _creator_attribution(record: LiftedRecord, agent: URIRef, position: int, role: str) -> None:
+        g = record.graph
+        group = Lifter.node(record, "creators", "group")
+        node = Lifter.node(record, "creators", position)
+        concept = URIRef(RESPONSIBLE_PARTY_ROLE + role)
+        g.add((group, FOAF.member, agent))
+        g.add((record.dataset, PROV.qualifiedAttribution, node))
+        g.add((node, RDF.type, PROV.Attribution))
+        g.add((node, PROV.agent, agent))
+        g.add((node, DCAT.hadRole, concept))
+        g.add((node, CW_POSITION, Literal(position)))
+        g.add((concept, RDF.type, DCAT.Role))
+        g.add((concept, SKOS.prefLabel, Literal(role)))
 
     @staticmethod
     def warn(
@@ -227,6 +317,25 @@ class Lifter(abc.ABC):
         else:
             text = json.dumps(value, sort_keys=True, ensure_ascii=False)
         record.graph.add((subject, SRC[record.lifter + "/" + name], Literal(text)))
+
+
+def creators_of(graph: object, dataset: URIRef) -> list[URIRef]:
+    """The creators of ``dataset`` in a record graph, in source order: the members of the
+    creators' ``foaf:Group`` that ``Lifter.add_creator`` makes (by ``cw:position``), else the
+    ``dcterms:creator`` values themselves."""
+    found: list[URIRef] = []
+    for creator in sorted(graph.objects(dataset, DCTERMS.creator)):  # type: ignore[attr-defined]
+        members = list(graph.objects(creator, FOAF.member))  # type: ignore[attr-defined]
+        if not members:
+            found.append(creator)
+            continue
+        position = {}
+        for attribution in graph.objects(dataset, PROV.qualifiedAttribution):  # type: ignore[attr-defined]
+            pos = graph.value(attribution, CW_POSITION)  # type: ignore[attr-defined]
+            if pos is not None:
+                position[graph.value(attribution, PROV.agent)] = int(pos)  # type: ignore[attr-defined]
+        found.extend(sorted(members, key=lambda m: (position.get(m, 1 << 30), str(m))))
+    return found
 
 
 _DOTTED = re.compile(r"^[A-Za-z@_][\w@-]*(?:\[\d+\]|\.[A-Za-z@_][\w@-]*)*$")

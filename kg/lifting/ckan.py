@@ -805,10 +805,7 @@ class _Lift:
                 self.keep(ds, "extras/conformsTo", conforms)
         rights = self.extra_text("rights")
         if rights:
-            node = self.lifter.node(rec, "rights", 0)
-            g.add((ds, DCTERMS.rights, node))
-            g.add((node, RDF.type, DCTERMS.RightsStatement))
-            g.add((node, RDFS.label, Literal(rights)))
+            self.lifter.add_rights(rec, rights)
         elif not _empty(self.extra("rights")):
             self.keep(ds, "extras/rights", self.extra("rights"))
         identifier = self.extra("identifier")

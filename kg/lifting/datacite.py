@@ -719,7 +719,7 @@ class _DataCiteLifter(Lifter):
     """The mapping shared by the XML and JSON lifters, as named steps over the attributes."""
 
     format: SourceFormat
-    version = "1.0"
+    version = "1.1"
 
     def _parsed(self, raw: RawRecord) -> _Parsed:
         raise NotImplementedError
@@ -833,7 +833,7 @@ class _DataCiteLifter(Lifter):
         for index, entry in enumerate(entries):
             agent = self._agent(rec, entry, "creator", index)
             if agent is not None:
-                rec.graph.add((rec.dataset, DCTERMS.creator, agent))
+                self.add_creator(rec, agent)
 
     def _contributors(self, rec: LiftedRecord, contributors: object) -> None:
         """Contact points, rights holders, contributors and their roles ("Contributor")."""
@@ -917,8 +917,12 @@ class _DataCiteLifter(Lifter):
         else:
             agent = self.node(rec, kind, index)
         g.add((agent, RDF.type, cls))
-        if name:
-            g.add((agent, FOAF.name, Literal(name)))
+        if name:  # one foaf:name per agent (DCAT-US 3.0); another spelling of it is an altLabel
+            first = g.value(agent, FOAF.name)
+            if first is None:
+                g.add((agent, FOAF.name, Literal(name)))
+            elif str(first) != name:
+                g.add((agent, SKOS.altLabel, Literal(name)))
         if given:
             g.add((agent, FOAF.givenName, Literal(given)))
         if family:
@@ -1253,10 +1257,7 @@ class _DataCiteLifter(Lifter):
                 if identifier:
                     g.add((target, DCTERMS.identifier, Literal(identifier)))
             elif text:
-                node = self.node(rec, "rights", index)
-                g.add((ds, DCTERMS.rights, node))
-                g.add((node, RDF.type, DCTERMS.RightsStatement))
-                g.add((node, RDFS.label, _text_literal(text, entry.get("lang"))))
+                self.add_rights(rec, _text_literal(text, entry.get("lang")))
 
     def _descriptions(self, rec: LiftedRecord, descriptions: object) -> None:
         """dcterms:description, provenance and tableOfContents (CiteDCAT-AP "Description")."""
@@ -1488,7 +1489,7 @@ class DataCiteXmlLifter(_DataCiteLifter):
     """DataCite Metadata Schema XML (kernel-4.x; kernel-3 and 2.2 best-effort): one record a file."""
 
     format = DATACITE_XML
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         root = root_name_and_namespace(data)
@@ -1536,7 +1537,7 @@ class DataCiteJsonLifter(_DataCiteLifter):
     """DataCite JSON: one record, the REST API ``{"data": ...}`` wrapper (one or a list), or a list."""
 
     format = DATACITE_JSON
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")

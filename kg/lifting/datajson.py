@@ -223,10 +223,7 @@ class DataJsonLifter(Lifter):
 
         rights = clean_text(entry.get("rights"))
         if rights:
-            node = self.node(rec, "rights", 0)
-            g.add((ds, DCTERMS.rights, node))
-            g.add((node, RDF.type, DCTERMS.RightsStatement))
-            g.add((node, RDFS.label, Literal(rights)))
+            self.add_rights(rec, rights)
 
         self._spatial(rec, entry.get("spatial"))
         self._temporal(rec, entry.get("temporal"))

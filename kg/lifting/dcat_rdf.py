@@ -58,9 +58,10 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from kg.errors import LiftError
@@ -215,6 +216,13 @@ KNOWN_CONTEXTS: dict[str, dict[str, object]] = {
 
 # --- normalisation tables -------------------------------------------------------------------
 DATE_PROPERTIES = {DCTERMS.issued, DCTERMS.modified, DCTERMS.created, DCAT.startDate, DCAT.endDate}
+_DCATUS = "http://data.resources.gov/ontology/dcat-us#"
+# DCAT-US 3.0 GeographicBoundingBox sides are xsd:decimal; JSON-LD reads 176 as xsd:integer and
+# 176.5 as xsd:double, so a bare JSON number is given the decimal datatype the profile states.
+DECIMAL_PROPERTIES = {
+    URIRef(_DCATUS + side)
+    for side in ("westBoundingLongitude", "eastBoundingLongitude", "northBoundingLatitude", "southBoundingLatitude")
+}
 IRI_PROPERTIES = {DCAT.landingPage, DCAT.downloadURL, DCAT.accessURL, DCTERMS.license, DCAT.endpointURL}
 AGENT_PROPERTIES = (DCTERMS.publisher, DCTERMS.creator, DCTERMS.contributor, DCTERMS.rightsHolder)
 ORGANIZATION_TYPES = {FOAF.Organization, ORG_ORGANIZATION, URIRef("http://www.w3c.org/ns/org#Organization")}
@@ -248,7 +256,7 @@ class DcatRdfLifter(Lifter):
     """One record per dcat:Dataset (and titled/identified DatasetSeries and DataService)."""
 
     format = DCAT_RDF
-    version = "1.0"
+    version = "1.1"
 
     # --- detection ----------------------------------------------------------------------
 
@@ -617,6 +625,12 @@ class DcatRdfLifter(Lifter):
             self.warn(rec, field, f"{value.language[:40]!r} is not a BCP 47 language tag; the value is kept as text")
             value = Literal(str(value))
         text = str(value).strip()
+        if prop in DECIMAL_PROPERTIES and value.datatype in (XSD.integer, XSD.double, XSD.float):
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                return value
+            return Literal(format(number, "f"), datatype=XSD.decimal) if number.is_finite() else value
         if prop == DCAT.mediaType:
             fixed = media_type_iri(text)
         elif prop == VCARD.hasEmail:

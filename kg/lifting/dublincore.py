@@ -315,7 +315,7 @@ class DublinCoreLifter(Lifter):
     """OAI-PMH ``oai_dc`` records: a standalone ``oai_dc:dc`` or every record of a response."""
 
     format = FORMAT
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         root = root_name_and_namespace(data)
@@ -501,7 +501,7 @@ class DublinCoreLifter(Lifter):
                 if cleaned:
                     g.add((ds, DCAT.keyword, _text_literal(cleaned, _lang(element))))
         for index, (_, _, text) in enumerate(values["creator"]):
-            g.add((ds, DCTERMS.creator, self._agent(rec, text, "creator", index)))
+            self.add_creator(rec, self._agent(rec, text, "creator", index))
         for index, (_, _, text) in enumerate(values["contributor"]):
             g.add((ds, DCTERMS.contributor, self._agent(rec, text, "contributor", index)))
         for index, (_, _, text) in enumerate(values["publisher"]):
@@ -694,7 +694,7 @@ class DublinCoreLifter(Lifter):
 
     def _rights(self, rec: LiftedRecord, rights: list[tuple[Any, str, str]]) -> None:
         g, ds = rec.graph, rec.dataset
-        for index, (element, _, text) in enumerate(rights):
+        for (element, _, text) in rights:
             target = iri(text)
             if target is not None and str(target).startswith(_EU_REPO_TYPE):
                 g.add((ds, DCTERMS.accessRights, target))
@@ -711,10 +711,7 @@ class DublinCoreLifter(Lifter):
                 g.add((licence, RDF.type, DCTERMS.LicenseDocument))
                 g.add((licence, RDFS.label, _text_literal(text, _lang(element))))
                 continue
-            node = self.node(rec, "rights", index)
-            g.add((ds, DCTERMS.rights, node))
-            g.add((node, RDF.type, DCTERMS.RightsStatement))
-            g.add((node, RDFS.label, _text_literal(text, _lang(element))))
+            self.add_rights(rec, _text_literal(text, _lang(element)))
 
 
 # --- value helpers ----------------------------------------------------------------------------

@@ -238,7 +238,7 @@ class EmlLifter(Lifter):
     """EML 2.0.0 – 2.2.0: one record per document (its ``dataset``)."""
 
     format = EML
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         root = root_name_and_namespace(data)
@@ -495,7 +495,7 @@ class EmlLifter(Lifter):
         for index, element in enumerate(creators):
             agent = self._party(rec, element, "creator", index)
             if agent is not None:
-                g.add((ds, DCTERMS.creator, agent))
+                self.add_creator(rec, agent)
         for index, element in enumerate(_children(dataset, "associatedParty")):
             agent = self._party(rec, element, "associatedParty", index)
             if agent is not None:
@@ -587,13 +587,10 @@ class EmlLifter(Lifter):
 
     def _rights(self, rec: LiftedRecord, dataset: Any) -> None:
         g, ds = rec.graph, rec.dataset
-        for index, element in enumerate(_children(dataset, "intellectualRights")):
+        for element in _children(dataset, "intellectualRights"):
             text = _block_text(element)
             if text:
-                node = self.node(rec, "rights", index)
-                g.add((ds, DCTERMS.rights, node))
-                g.add((node, RDF.type, DCTERMS.RightsStatement))
-                g.add((node, RDFS.label, Literal(text)))
+                self.add_rights(rec, text)
         for index, element in enumerate(_children(dataset, "licensed")):
             name = _path_text(element, "licenseName")
             url = iri(_path_text(element, "url"))

@@ -434,7 +434,7 @@ class FgdcLifter(Lifter):
     """FGDC CSDGM (FGDC-STD-001-1998, FGDC-STD-001.1-1999): one record per ``<metadata>`` document."""
 
     format = FORMAT
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         root = root_name_and_namespace(data)
@@ -634,7 +634,7 @@ class FgdcLifter(Lifter):
                 self.warn(rec, _xpath(element), f"the originator is {name!r}", fix="name who made the data set")
                 self.keep_unmapped(rec, ds, "idinfo/citation/citeinfo/origin", name)
                 continue
-            g.add((ds, DCTERMS.creator, self._agent(rec, name)))
+            self.add_creator(rec, self._agent(rec, name))
         for element in _children(citeinfo, "pubdate"):
             text = _text(element)
             if not text:
@@ -959,10 +959,13 @@ class FgdcLifter(Lifter):
                 text = _paragraphs(element)
                 if not text:
                     continue
-                node = self.node(rec, kind, index)
-                g.add((ds, prop, node))
-                g.add((node, RDF.type, DCTERMS.RightsStatement))
-                g.add((node, RDFS.label, Literal(text)))
+                if prop == DCTERMS.rights:
+                    self.add_rights(rec, text)
+                else:
+                    node = self.node(rec, kind, index)
+                    g.add((ds, prop, node))
+                    g.add((node, RDF.type, DCTERMS.RightsStatement))
+                    g.add((node, RDFS.label, Literal(text)))
                 for url in _URL_RE.findall(text):
                     licence = iri(url.rstrip(".,;")) if _is_licence(url) else None
                     if licence is not None:

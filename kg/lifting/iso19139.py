@@ -308,7 +308,7 @@ class Iso19139Lifter(Lifter):
     """ISO 19115(-2) in ISO 19139 XML: one record a document, or each record of a CSW response."""
 
     format = ISO19139
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         root = root_name_and_namespace(data)
@@ -507,7 +507,7 @@ class Iso19139Lifter(Lifter):
                 if agent is None:
                     continue
                 if role in CREATOR_ROLES:
-                    g.add((ds, DCTERMS.creator, agent))
+                    self.add_creator(rec, agent, role)
                 elif role == "publisher":
                     g.add((ds, DCTERMS.publisher, agent))
                 elif (agent, role) not in attributed:  # a party listed twice with one role is one attribution
@@ -610,8 +610,13 @@ class Iso19139Lifter(Lifter):
                 g.add((ds, DCAT.theme, concept))
                 g.add((concept, RDF.type, SKOS.Concept))
                 g.add((concept, SKOS.prefLabel, Literal(word)))
-                if scheme is not None:
+                first = g.value(concept, SKOS.inScheme)
+                if scheme is not None and first is None:
                     g.add((concept, SKOS.inScheme, scheme))
+                elif scheme is not None and first != scheme:
+                    # one concept IRI under two thesauri: a concept sits in one scheme (DCAT-US 3.0
+                    # Concept: inScheme max 1); the first thesaurus wins, the other is kept
+                    self.keep_unmapped(rec, concept, "thesaurusName", str(g.value(scheme, DCTERMS.title) or scheme))
             if kind and words:
                 self.keep_unmapped(rec, ds, "keywordType", {"type": kind, "keywords": words})
 
@@ -764,11 +769,8 @@ class Iso19139Lifter(Lifter):
                 "gmd:accessConstraints | gmd:useConstraints | gmd:classification", namespaces=NS
             ):
                 self.keep_unmapped(rec, ds, "resourceConstraints/" + _local(code_prop), _code(code_prop))
-        for index, text in enumerate(statements):
-            node = self.node(rec, "rights", index)
-            g.add((ds, DCTERMS.rights, node))
-            g.add((node, RDF.type, DCTERMS.RightsStatement))
-            g.add((node, RDFS.label, Literal(text)))
+        for text in statements:
+            self.add_rights(rec, text)
 
     def _language(self, rec: LiftedRecord, ident: etree._Element) -> None:
         for index, prop in enumerate(ident.xpath("gmd:language", namespaces=NS)):
@@ -783,7 +785,13 @@ class Iso19139Lifter(Lifter):
                 self.keep_unmapped(rec, rec.dataset, "language", text)
 
     def _distributions(self, rec: LiftedRecord, md: etree._Element) -> None:
-        """One dcat:Distribution per online resource; the listed formats apply to each."""
+        """One dcat:Distribution per online resource, each with at most one format (DCAT-US 3.0).
+
+        One listed format applies to every resource. Several (``SHP`` and ``html`` for a .zip
+        and a web page) are matched to resources by the URL's file extension; a format no
+        resource matched goes to the resources left without one when it is the only one left;
+        otherwise those resources keep the leftover format names under the source namespace.
+        """
         g, ds = rec.graph, rec.dataset
         dist_info = md.xpath("gmd:distributionInfo/gmd:MD_Distribution", namespaces=NS)
         formats: list[tuple[str, str | None]] = []
@@ -807,6 +815,7 @@ class Iso19139Lifter(Lifter):
                 self.keep_unmapped(rec, ds, "distributorContact", _generic(distributor))
         if formats and not online:
             self.keep_unmapped(rec, ds, "distributionFormat", [f for f, _ in formats])
+        chosen = _formats_by_resource(formats, [_value(_first(r, "gmd:linkage")) or "" for _, r in online])
         for index, (where, resource) in enumerate(online):
             url_text = _value(_first(resource, "gmd:linkage"))
             url = iri(url_text)
@@ -831,7 +840,10 @@ class Iso19139Lifter(Lifter):
                 g.add((node, DCTERMS.description, Literal(description)))
             for extra in ("protocol", "applicationProfile"):
                 self.keep_unmapped(rec, node, extra, _value(_first(resource, f"gmd:{extra}")))
-            for fmt, version in formats:
+            picked = chosen[index]
+            if picked is None and len(formats) > 1:
+                self.keep_unmapped(rec, node, "distributionFormat", [f for f, _ in formats])
+            for fmt, version in [picked] if picked is not None else []:
                 fmt_node = URIRef(f"{self.node(rec, 'format', slug(fmt))}")
                 g.add((node, DCTERMS.format, fmt_node))
                 g.add((fmt_node, RDF.type, DCTERMS.MediaType))
@@ -868,3 +880,32 @@ class Iso19139Lifter(Lifter):
                     ):
                         for text in _texts(item, path):
                             self.keep_unmapped(rec, ds, f"{kind}/{field}", text)
+
+
+def _formats_by_resource(
+    formats: list[tuple[str, str | None]], urls: list[str]
+) -> list[tuple[str, str | None] | None]:
+    """The one format of each online resource (see ``_distributions``), or None."""
+    if len(formats) == 1:
+        return [formats[0]] * len(urls)
+
+    def extension(url: str) -> str:
+        path = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return path.rsplit(".", 1)[-1].lower() if "." in path else ""
+
+    def matches(fmt: str, url: str) -> bool:
+        ext, name = extension(url), fmt.strip().lower().lstrip(".")
+        if not ext:
+            return False
+        return name == ext or (name.split()[0] if name.split() else "") == ext or (
+            media_type_iri(fmt) is not None and media_type_iri(fmt) == media_type_iri(ext)
+        )
+
+    chosen: list[tuple[str, str | None] | None] = []
+    for url in urls:
+        hits = [f for f in formats if matches(f[0], url)]
+        chosen.append(hits[0] if len(hits) == 1 else None)
+    left = [f for f in formats if f not in chosen]
+    if len(left) == 1:
+        chosen = [c if c is not None else left[0] for c in chosen]
+    return chosen

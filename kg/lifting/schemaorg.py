@@ -496,7 +496,7 @@ class SchemaOrgLifter(Lifter):
     """Each schema.org Dataset node of a JSON-LD document (root, list, @graph or nested) is a record."""
 
     format = SCHEMAORG_JSONLD
-    version = "1.0"
+    version = "1.1"
 
     def detect(self, data: bytes, filename: str) -> float:
         head = data[:200_000].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -601,7 +601,9 @@ class SchemaOrgLifter(Lifter):
         ):
             for index, entry in enumerate(_as_list(node.get(key))):
                 agent = self._agent(rec, entry, key, index)
-                if agent is not None:
+                if agent is not None and prop == DCTERMS.creator:
+                    self.add_creator(rec, agent)
+                elif agent is not None:
                     g.add((ds, prop, agent))
         if not node.get("creator") and not node.get("author"):
             self.warn(
@@ -917,7 +919,7 @@ class SchemaOrgLifter(Lifter):
     def _license(self, rec: LiftedRecord, node: dict[str, Any]) -> None:
         """dcterms:license (URL, CreativeWork url, SPDX id) or dcterms:rights (text)."""
         g, ds = rec.graph, rec.dataset
-        for index, entry in enumerate(_as_list(node.get("license"))):
+        for entry in _as_list(node.get("license")):
             label = None
             if isinstance(entry, dict):
                 label = clean_text(entry.get("name"))
@@ -937,10 +939,7 @@ class SchemaOrgLifter(Lifter):
                 if label:
                     g.add((target, RDFS.label, Literal(label)))
             elif text or label:
-                statement = self.node(rec, "rights", index)
-                g.add((ds, DCTERMS.rights, statement))
-                g.add((statement, RDF.type, DCTERMS.RightsStatement))
-                g.add((statement, RDFS.label, Literal(text or label)))
+                self.add_rights(rec, text or label)
             elif entry not in (None, "", {}):
                 self.keep_unmapped(rec, ds, "license", entry)
         for index, entry in enumerate(_as_list(node.get("conditionsOfAccess"))):
@@ -1054,6 +1053,13 @@ class SchemaOrgLifter(Lifter):
                     mapped_any = True
                 elif geo not in ({}, None):
                     self.keep_unmapped(rec, location, "geo", geo)
+            points = sorted(g.objects(location, DCAT_CENTROID))
+            if len(points) > 1 and g.value(location, LOCN.geometry) is None:
+                # several GeoCoordinates of one Place (a network's sites): one MULTIPOINT, since a
+                # location has one centroid (DCAT-US 3.0 Location: centroid and geometry max 1)
+                g.remove((location, DCAT_CENTROID, None))
+                inner = ", ".join(f"({str(p)[len('POINT(') : -1]})" for p in points)
+                g.add((location, LOCN.geometry, Literal(f"MULTIPOINT({inner})", datatype=WKT)))
             if not mapped_any:
                 self.warn(rec, field_name, "the place has no name and no readable geometry")
             for key, value in sorted(place.items()):
@@ -1162,11 +1168,15 @@ class SchemaOrgLifter(Lifter):
                     fix="give contentUrl (SOSO Distributions)",
                 )
             reachable = reachable or has_url
+            has_format = False
             for position, fmt in enumerate(_as_list(entry.get("encodingFormat")) + _as_list(entry.get("fileFormat"))):
                 text = clean_text(fmt)
-                if not text:
+                if not text or has_format:
+                    # DCAT-US 3.0: one format and one media type per distribution; the first
+                    # listed is mapped, any other is kept as the source gave it
                     self.keep_unmapped(rec, dist, "encodingFormat", fmt)
                     continue
+                has_format = True
                 media = media_type_iri(text)
                 if media is not None:
                     g.add((dist, DCAT.mediaType, media))
@@ -1251,6 +1261,7 @@ class SchemaOrgLifter(Lifter):
             catalog = _iri(entry.get("@id")) or _iri(entry.get("url")) or self.node(rec, "catalog", index)
             g.add((ds, SDO.includedInDataCatalog, catalog))
             g.add((catalog, RDF.type, DCAT.Catalog))
+            g.add((catalog, DCAT.dataset, ds))
             name = clean_text(entry.get("name"))
             if name:
                 g.add((catalog, DCTERMS.title, Literal(name)))

@@ -190,7 +190,7 @@ class TabularLifter(Lifter):
     """
 
     format = TABULAR
-    version = "1.0"
+    version = "1.1"
 
     def __init__(self, crosswalk: Crosswalk | None = None, *, search: list[Path] | None = None) -> None:
         self.forced = crosswalk
@@ -535,9 +535,11 @@ class _Builder:
         publisher = self.one("publisher")
         if publisher:
             self.add(ds, DCTERMS.publisher, self.lifter.organization(rec, str(publisher)), "publisher")
-        for target, prop in (("creator", DCTERMS.creator), ("contributor", DCTERMS.contributor)):
-            for index, name in enumerate(self.all(target)):
-                self.add(ds, prop, self._agent(str(name), target, index), target)
+        for index, name in enumerate(self.all("creator")):
+            self.lifter.add_creator(rec, self._agent(str(name), "creator", index))
+            rec.origins[(str(ds), str(DCTERMS.creator))] = self.origins.get("creator", "creator")
+        for index, name in enumerate(self.all("contributor")):
+            self.add(ds, DCTERMS.contributor, self._agent(str(name), "contributor", index), "contributor")
         self._contact()
         for target, prop in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
             value = self.one(target)

@@ -391,7 +391,7 @@ class UmmCLifter(Lifter):
     """Each UMM-C collection (bare, in a CMR search response, or in a JSON array) is a record."""
 
     format = FORMAT
-    version = "1.0"
+    version = "1.1"
 
     # --- detect / split -----------------------------------------------------------------
 
@@ -815,9 +815,12 @@ class UmmCLifter(Lifter):
                 fix="add the archiving DAAC to DataCenters with Roles [ARCHIVER]",
             )
         for agent in by_role["ORIGINATOR"]:
-            g.add((ds, DCTERMS.contributor if creators else DCTERMS.creator, agent))
+            if creators:
+                g.add((ds, DCTERMS.contributor, agent))
+            else:
+                self.add_creator(rec, agent)
         for agent in by_role["PROCESSOR"]:
-            if (ds, DCTERMS.creator, agent) not in g:
+            if agent not in rec.creators:
                 g.add((ds, DCTERMS.contributor, agent))
 
     def _citations(self, ctx: _Ctx, umm: dict[str, Any]) -> bool:
@@ -835,7 +838,7 @@ class UmmCLifter(Lifter):
                 agent = self.node(rec, "creator", i)
                 g.add((agent, RDF.type, FOAF.Agent))
                 g.add((agent, FOAF.name, Literal(creator)))
-                g.add((ds, DCTERMS.creator, agent))
+                self.add_creator(rec, agent)
                 creators = True
             publisher = self._text(ctx, citation.get("Publisher"), f"{ptr}/Publisher")
             if publisher and ctx.citation_publisher is None:
