@@ -217,6 +217,7 @@ KNOWN_CONTEXTS: dict[str, dict[str, object]] = {
 # --- normalisation tables -------------------------------------------------------------------
 DATE_PROPERTIES = {DCTERMS.issued, DCTERMS.modified, DCTERMS.created, DCAT.startDate, DCAT.endDate}
 _DCATUS = "http://data.resources.gov/ontology/dcat-us#"
+ADMS_IDENTIFIER = URIRef("http://www.w3.org/ns/adms#identifier")
 # DCAT-US 3.0 GeographicBoundingBox sides are xsd:decimal; JSON-LD reads 176 as xsd:integer and
 # 176.5 as xsd:double, so a bare JSON number is given the decimal datatype the profile states.
 DECIMAL_PROPERTIES = {
@@ -531,6 +532,16 @@ class DcatRdfLifter(Lifter):
                     self.keep_unmapped(rec, name(n), "property", f"{p} {name(o)}")  # type: ignore[arg-type]
                     continue
                 s2, o2 = name(n), self._value(rec, p, name(o), str(name(n)))
+                if p == DCTERMS.identifier and o2 is not None and not isinstance(o2, Literal):
+                    # an adms:Identifier node given as dcterms:identifier (DCAT-US 3.0 wants a
+                    # literal there; "other identifiers" are adms:identifier)
+                    self.warn(
+                        rec,
+                        "dcterms:identifier",
+                        "dcterms:identifier holds a node, not a literal; it is read as adms:identifier",
+                        fix="give other identifiers with adms:identifier (DCAT-US 3.0 otherIdentifier)",
+                    )
+                    p = ADMS_IDENTIFIER
                 if o2 is not None:
                     rec.graph.add((s2, p, o2))
 
