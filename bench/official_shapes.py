@@ -8,7 +8,7 @@ top reasons for non-conformance with one example record each, and the node shape
 got a focus node. Figures and their analysis: bench/official_shapes_findings.md.
 
 Usage: /work/venv/bin/python bench/official_shapes.py [--limit N] [--batch-size N]
-       [--batch-sizes 25,100,250,500 [--sweep-records N]] [--isolation-check N] [--no-provenance] [--json FILE]
+       [--batch-sizes 25,100,250,500 [--sweep-records N]] [--isolation-check N] [--no-provenance] [--json FILE] [--list FILE.tsv]
 """
 
 from __future__ import annotations
@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--isolation-check", type=int, default=0, metavar="N")
     parser.add_argument("--no-provenance", action="store_true", help="validate the lifted graph only")
     parser.add_argument("--json", type=Path, default=None, help="write every record's results here")
+    parser.add_argument("--list", type=Path, default=None, help="write each non-conforming record and the facts its source lacks (TSV)")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
         "--agencies-only", action="store_true", help="only the agency data.json catalogs and DataCite examples"
@@ -221,6 +222,33 @@ def main(argv: list[str] | None = None) -> int:
             kinds = sorted({report.out_of_scope[k] for k in skipped})
             print(f"{name}: {len(skipped)} of {len(keys)} records out of scope ({'; '.join(kinds)})")
     print_rates(report, scoped, "per format (dcat:Dataset records)")
+
+    def lacks(key: str) -> list[str]:
+        """The required facts the record's source does not give (its sh:minCount Violations)."""
+        return sorted({f"{r.focus_class} {r.path}" for r in report.records[key].results
+                       if r.severity == "Violation" and "MinCount" in r.component})  # fmt: skip
+
+    def other(key: str) -> bool:
+        return any(r.severity == "Violation" and "MinCount" not in r.component for r in report.records[key].results)
+
+    print("\nrecords that carry every required fact (no sh:minCount Violation), and how many of them conform:")
+    for name, keys in scoped.items():
+        complete = [k for k in keys if not lacks(k)]
+        ok = [k for k in complete if report.records[k].conforms()]
+        print(f"  {name:<40} {len(complete):>6} {len(ok):>6}  {pct(len(ok) / len(complete)) if complete else '-'}")
+    everything = [k for keys in scoped.values() for k in keys if not lacks(k)]
+    print(f"  {'all':<40} {len(everything):>6} {sum(report.records[k].conforms() for k in everything):>6}"
+          f"  {pct(sum(report.records[k].conforms() for k in everything) / max(1, len(everything)))}")  # fmt: skip
+    print(f"  records failing for anything but a missing fact: {sum(other(k) for keys in scoped.values() for k in keys)}")
+    if args.list:
+        lines = ["format\tsource_file\trecord\tfacts the source lacks"]
+        for name, keys in scoped.items():
+            for k in keys:
+                if not report.records[k].conforms():
+                    rec = report.records[k]
+                    lines.append(f"{name}\t{rec.source_file}\t{rec.local_id}\t{'; '.join(lacks(k)) or '(not a missing fact)'}")
+        args.list.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"  every non-conforming record with the facts its source lacks: {args.list} ({len(lines) - 1} records)")
     print("\nwhy records do not conform, per format (records affected; MinCount = a fact the source lacks):")
     for name, keys in scoped.items():
         failing = [k for k in keys if not report.records[k].conforms()]
