@@ -15,6 +15,7 @@ import click
 from rdflib.namespace import DCTERMS
 
 from kg import __version__
+from kg.alignment.cli import align
 from kg.config import DataDir, default_data_dir
 from kg.harvest.cli import harvest
 
@@ -367,6 +368,7 @@ def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no
 
 
 main.add_command(harvest)
+main.add_command(align)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

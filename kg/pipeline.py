@@ -324,6 +324,9 @@ class Ingestor:
         self._drain(run, existing, result)
 
         t0 = time.perf_counter()
+        self._align(touched_sources, result)
+        result.timings["align"] += time.perf_counter() - t0
+        t0 = time.perf_counter()
         for src in sorted(touched_sources):
             self._rebuild_source_graph(src)
         self.store.replace_graphs({SOFTWARE_GRAPH: "\n".join(nt_lines(software_triples()))})
@@ -429,6 +432,22 @@ class Ingestor:
             result.per_source[rec.source]["stored"] += 1
         self.store.write_graphs(graphs, markers=markers, replace=replace)
         result.timings["store"] += time.perf_counter() - t0
+
+    def _align(self, sources: set[str], result: IngestResult) -> None:
+        """Align the sources' records to the accepted mappings (kg.alignment): only alignment
+        graphs whose content changes are written. A bad mapping set is reported, not applied."""
+        from kg.alignment.align import align, load_mapping_sets
+        from kg.alignment.sssom import MappingSetError
+
+        if not sources:
+            return
+        try:
+            sets = load_mapping_sets()
+        except MappingSetError as exc:
+            result.errors.append(LiftError(f"mapping set not applied: {exc}", source_file=exc.path))
+            return
+        if sets:
+            align(self.store, sets, sources=sources)
 
     def _rebuild_source_graph(self, source: str) -> None:
         """Catalog-level facts of one source: which records and datasets it holds."""

@@ -146,6 +146,10 @@ class GraphStore:
             rows.append(row)
         return rows
 
+    def ask(self, sparql: str, **kwargs: object) -> bool:
+        """The answer of an ASK query."""
+        return bool(self.store.query(sparql, **kwargs))
+
     def record_hashes(self) -> dict[str, str]:
         """Content hash of every stored record graph, keyed by graph IRI."""
         rows = self.select(

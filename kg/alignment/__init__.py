@@ -1,0 +1,1 @@
+"""Alignment: SSSOM mapping sets that map each lab's terms to shared concepts (issue 4)."""
