@@ -21,6 +21,33 @@ LOCN = "http://www.w3.org/ns/locn#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
+def _concepts(store: GraphStore, key: str, graph: str, dataset: str) -> list[dict[str, object]]:
+    """The dataset's shared concepts with their labels and hierarchy: those its lab's terms
+    are aligned to (graph/alignment/{key}, with the terms), and its own themes that are (or
+    resolve to) concepts of a shipped scheme."""
+    from kg.alignment.align import alignment_graph
+    from kg.alignment.concepts import concept_index
+    from kg.vocab.schemes import gcmd_concept_for_iri
+
+    index = concept_index()
+    terms: dict[str, set[str]] = {}
+    for r in _rows(
+        store,
+        f"""SELECT ?c ?term WHERE {{ GRAPH <{alignment_graph(key)}> {{ ?n <{CW}concept> ?c ; <{CW}sourceTerm> ?term }} }}""",
+    ):
+        terms.setdefault(r["c"], set()).add(r["term"])
+    for r in _rows(store, f"SELECT ?c WHERE {{ GRAPH <{graph}> {{ <{dataset}> <{DCAT}theme> ?c FILTER(isIRI(?c)) }} }}"):
+        iri = r["c"] if r["c"] in index else gcmd_concept_for_iri(r["c"])
+        if iri and iri in index:
+            terms.setdefault(iri, set())
+    out = []
+    for iri in sorted(terms, key=lambda c: [lbl for _, lbl in index.path(c)]):
+        info = index.infos[iri]
+        out.append({"iri": iri, "label": info.label, "path": index.path(iri), "scheme": info.scheme_title,
+                    "terms": sorted(terms[iri])})  # fmt: skip
+    return out
+
+
 def creator_names(store: GraphStore, graph: str, dataset: str) -> list[str]:
     """The names of a dataset's creators in source order: the members of its creators'
     ``foaf:Group`` ordered by their attribution's ``cw:position``, else the creator itself
@@ -63,6 +90,8 @@ class DatasetView:
     temporal: list[dict[str, str]] = field(default_factory=list)
     spatial: list[dict[str, str]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    # shared concepts: {"iri", "label", "path": [(iri, label) top → concept], "scheme", "terms": lab terms}
+    concepts: list[dict[str, object]] = field(default_factory=list)
     unmapped: list[tuple[str, str]] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     validation_status: str = "Unknown"
@@ -225,6 +254,7 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
             )
         }
     )
+    view.concepts = _concepts(store, key, g, ds)
     prov = _rows(
         store,
         f"""SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{g}> ?p ?o }} }}""",

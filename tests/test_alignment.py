@@ -276,3 +276,113 @@ def test_impact_then_publish_realigns_only_the_affected_records(tmp_path: Path, 
         assert next(m for m in draft.mappings if m.record_id == other.record_id).status == "rejected"
     finally:
         store.close()
+
+
+# --- concepts in search and on landing pages (point 6) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def linked_demo(tmp_path_factory: pytest.TempPathFactory, demo_store: Path) -> Path:
+    from kg.linking.linker import link
+
+    data = tmp_path_factory.mktemp("linked") / "kg"
+    shutil.copytree(demo_store, data)
+    link(data)
+    return data
+
+
+NEUTRON_SCATTERING = "https://w3id.org/crosswalk/concept/facilities/neutron-instruments"  # "Neutron scattering instruments"
+NEUTRON_DIFFRACTION = "https://w3id.org/crosswalk/concept/facilities/neutron-diffraction"
+
+
+def test_a_broader_concept_finds_datasets_tagged_with_a_narrower_one(linked_demo: Path) -> None:
+    from kg.linking.search import Searcher
+
+    store = GraphStore(DataDir(linked_demo).store)
+    try:
+        searcher = Searcher(DataDir(linked_demo), store)
+        # the ORNL record's subject "neutron diffraction" is aligned to Neutron diffraction, a
+        # narrower concept of Neutron scattering instruments
+        tagged = [k for k, s in searcher.summaries.items() if NEUTRON_DIFFRACTION in s.concepts]
+        assert tagged
+        result = searcher.search("neutron scattering instruments", limit=100)
+        hits = {h.key: h for h in result.hits}
+        for key in tagged:
+            assert NEUTRON_SCATTERING in hits[key].matched_concepts
+        # faceted by concept: the broader concept is a facet value, and filtering by it keeps
+        # exactly the datasets whose concepts are it or narrower
+        facet = dict(result.facets["concept"])
+        assert facet.get(NEUTRON_SCATTERING, 0) >= len(tagged)
+        narrowed = searcher.search("neutron scattering instruments", limit=100, concept=NEUTRON_SCATTERING)
+        assert narrowed.total == facet[NEUTRON_SCATTERING]
+        assert set(tagged) <= {h.key for h in narrowed.hits}
+        for h in narrowed.hits:
+            assert NEUTRON_SCATTERING in searcher.concepts.expand(set(h.concepts))
+    finally:
+        store.close()
+
+
+def test_landing_page_and_api_show_concepts_with_labels_and_hierarchy(linked_demo: Path) -> None:
+    from app import create_app
+
+    app = create_app({"DATA_DIR": str(linked_demo), "TESTING": True})
+    client = app.test_client()
+    api = client.get("/api/search?q=neutron+scattering+instruments&limit=50").get_json()
+    assert any(f["value"] == NEUTRON_SCATTERING and f["label"] == "Neutron scattering instruments"
+               for f in api["facets"]["concept"])  # fmt: skip
+    hit = next(h for h in api["hits"] if any(c["iri"] == NEUTRON_DIFFRACTION for c in h["concepts"]))
+    page = client.get(f"/dataset/{hit['key']}").get_data(as_text=True)
+    # the path from the top concept, each step a link, and the lab's own term beside it
+    assert "Instrument types</a> › <a" in page and "Neutron scattering instruments</a> › <a" in page
+    assert "Neutron diffraction</a>" in page and "the lab's term: neutron diffraction" in page
+    html = client.get(f"/search?q=neutron+scattering+instruments&concept={NEUTRON_SCATTERING}").get_data(as_text=True)
+    assert "about Neutron scattering instruments" in html and "found by the concept Neutron scattering instruments" in html
+
+
+def test_the_curator_commands_refuse_a_clash_and_publish_a_good_change(tmp_path: Path, demo_store: Path,
+                                                                        mappings: Path) -> None:  # fmt: skip
+    from click.testing import CliRunner
+
+    from kg.alignment.decisions import edit
+    from kg.cli import main
+
+    folder = tmp_path / "mappings"
+    shutil.copytree(mappings, folder)
+    data = tmp_path / "kg"
+    shutil.copytree(demo_store, data)
+    runner = CliRunner()
+    common = ["--data-dir", str(data), "--mappings", str(folder)]
+    ws = Workspace(folder)
+    # a clash: ORNL's "Spallation Neutron Source" (accepted: a facility) also made an instrument type
+    draft = ws.draft("ornl")
+    sns = next(m for m in draft.accepted() if m.subject_label == "Spallation Neutron Source")
+    other = next(m for m in draft.by_status("proposed"))
+    edit(draft, other.record_id, object_id="https://w3id.org/crosswalk/concept/facilities/neutron-diffraction",
+         object_label="Neutron diffraction", reviewer="Ada Curator", comment="clash on purpose")  # fmt: skip
+    new = draft.mappings[-1]
+    draft.mappings[-1] = type(new)(**{**new.__dict__, "subject_id": sns.subject_id, "subject_label": sns.subject_label,
+                                      "record_id": ""}).with_id()  # fmt: skip
+    ws.save_draft(draft)
+    versions_before = list_versions(folder, "ornl")
+    version_before = ws.published("ornl").version
+    refused = runner.invoke(main, ["align", "publish", "--set", "ornl", *common])
+    assert refused.exit_code == 1, refused.output
+    assert "refused" in refused.output and "Spallation Neutron Source" in refused.output
+    assert "disjointWith" in refused.output
+    assert list_versions(folder, "ornl") == versions_before  # nothing published
+    ws.discard_draft("ornl")
+
+    # a good change: review in the draft, see the impact, publish
+    proposed = sorted(ws.published("ornl").by_status("proposed"), key=lambda m: -(m.confidence or 0))[0]
+    curie = "cwmap:" + proposed.record_id.rsplit("/", 1)[-1]
+    reviewed = runner.invoke(main, ["align", "review", "--set", "ornl", "--reviewer", "Ada Curator",
+                                    "--accept", curie, "--comment", "right for ORNL", "--mappings", str(folder)])  # fmt: skip
+    assert reviewed.exit_code == 0, reviewed.output
+    impact = runner.invoke(main, ["align", "impact", "--set", "ornl", *common])
+    assert impact.exit_code == 0 and "1 mappings changed" in impact.output and "  + ornl " in impact.output
+    published = runner.invoke(main, ["align", "publish", "--set", "ornl", *common])
+    assert published.exit_code == 0, published.output
+    assert f"version {int(version_before) + 1} published" in published.output
+    assert list_versions(folder, "ornl")[-1][0] == int(version_before) + 1
+    row = next(m for m in read_sssom(folder / "ornl.sssom.tsv").mappings if m.record_id == proposed.record_id)
+    assert row.status == "accepted" and row.reviewer_label == "Ada Curator" and row.comment == "right for ORNL"

@@ -10,7 +10,7 @@ bp = Blueprint("search", __name__)
 MAX_LIMIT = 100
 
 
-def _params() -> tuple[str, int, int, str | None]:
+def _params() -> tuple[str, int, int, str | None, str | None]:
     q = request.args.get("q", "")[:500]
     try:
         limit = max(1, min(MAX_LIMIT, int(request.args.get("limit", "20"))))
@@ -21,38 +21,51 @@ def _params() -> tuple[str, int, int, str | None]:
     except ValueError:
         offset = 0
     publisher = request.args.get("publisher") or None
-    return q, limit, offset, publisher
+    concept = (request.args.get("concept") or "")[:500] or None
+    return q, limit, offset, publisher, concept
 
 
 @bp.get("/search")
 def search_page():  # type: ignore[no-untyped-def]
-    q, limit, offset, publisher = _params()
+    q, limit, offset, publisher, concept = _params()
     try:
         searcher = current_app.extensions["crosswalk"].searcher()
     except NoDataError as exc:
         return render_template("empty.html", message=str(exc)), 503
-    result = searcher.search(q, limit=limit, offset=offset, publisher=publisher) if q else None
+    result = searcher.search(q, limit=limit, offset=offset, publisher=publisher, concept=concept) if q else None
     return render_template(
-        "search.html", q=q, result=result, publisher=publisher, limit=limit, offset=offset, ready=searcher.ready
+        "search.html",
+        q=q,
+        result=result,
+        publisher=publisher,
+        concept=concept,
+        concept_label=searcher.concepts.label,
+        limit=limit,
+        offset=offset,
+        ready=searcher.ready,
     )
 
 
 @bp.get("/api/search")
 def search_api():  # type: ignore[no-untyped-def]
-    q, limit, offset, publisher = _params()
+    q, limit, offset, publisher, concept = _params()
     if not q.strip():
         return jsonify(error="give a query: /api/search?q=...&limit=..."), 400
     try:
         searcher = current_app.extensions["crosswalk"].searcher()
     except NoDataError as exc:
         return jsonify(error=str(exc)), 503
-    result = searcher.search(q, limit=limit, offset=offset, publisher=publisher)
+    result = searcher.search(q, limit=limit, offset=offset, publisher=publisher, concept=concept)
+    label = searcher.concepts.label
+    facets = {name: [{"value": v, "count": c} for v, c in values] for name, values in result.facets.items()}
+    for item in facets.get("concept", []):
+        item["label"] = label(item["value"])
     return jsonify(
         query=result.query,
         total=result.total,
         limit=limit,
         offset=offset,
-        facets={name: [{"value": v, "count": c} for v, c in values] for name, values in result.facets.items()},
+        facets=facets,
         hits=[
             {
                 "key": h.key,
@@ -62,6 +75,8 @@ def search_api():  # type: ignore[no-untyped-def]
                 "publisher": h.publisher,
                 "source": h.source,
                 "score": round(h.score, 4),
+                "concepts": [{"iri": c, "label": label(c)} for c in h.concepts],
+                "matched_concepts": [{"iri": c, "label": label(c)} for c in h.matched_concepts],
                 "url": url_for("dataset.landing", ident=h.key, _external=True),
             }
             for h in result.hits

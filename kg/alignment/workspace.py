@@ -191,9 +191,14 @@ class Workspace:
         draft = self.draft(name)
         impact = self.impact(store, name, draft)
         if check:
-            from kg.alignment.logic import check_mappings
+            from kg.alignment.logic import ReasonerUnavailable, check_mappings
 
-            problems = check_mappings(load_mapping_sets(self.directory), draft)
+            try:
+                problems = check_mappings(load_mapping_sets(self.directory), draft)
+            except ReasonerUnavailable as exc:  # never publish unchecked
+                raise PublishRefused(f"{name}: the reasoner could not run, nothing was published", [str(exc)]) from exc
+            # a clash the draft takes part in refuses it; one only between other sets does not
+            problems = [p for p in problems if not getattr(p, "set_names", None) or name in p.set_names]
             if problems:
                 raise PublishRefused(
                     f"{name}: publishing would make the ontology inconsistent", [p.explain() for p in problems]

@@ -24,6 +24,7 @@ class DatasetSummary:
     publisher: str = ""
     identifier: str = ""
     keywords: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)  # shared concepts: aligned, or a scheme's own IRI
 
     @property
     def source_name(self) -> str:
@@ -70,6 +71,34 @@ def dataset_summaries(store: GraphStore) -> list[DatasetSummary]:
     ):
         if r["key"] in by_key:
             by_key[r["key"]].keywords.append(r["kw"])
+    for r in store.select(
+        _PREFIXES
+        + """SELECT DISTINCT ?key ?c WHERE {
+               { GRAPH ?a { ?a cw:recordKey ?key ; foaf:primaryTopic ?ds . ?ds dcat:theme ?c } }
+               FILTER(isIRI(?c)) }"""
+    ):
+        if r["key"] in by_key:
+            by_key[r["key"]].concepts.append(r["c"])
     for s in by_key.values():
         s.keywords.sort()
+        s.concepts = _shared_concepts(s.concepts)
     return [by_key[k] for k in sorted(by_key)]
+
+
+def _shared_concepts(iris: list[str]) -> list[str]:
+    """The dataset's concepts that belong to a shipped scheme (alignment graphs give those;
+    a record's own themes count when they are, or resolve to, a scheme concept: the UMM-C
+    lifter's GCMD path IRIs resolve to the KMS concepts)."""
+    from kg.alignment.concepts import concept_index
+    from kg.vocab.schemes import gcmd_concept_for_iri
+
+    index = concept_index()
+    found = set()
+    for iri in iris:
+        if iri in index:
+            found.add(iri)
+        else:
+            resolved = gcmd_concept_for_iri(iri)
+            if resolved and resolved in index:
+                found.add(resolved)
+    return sorted(found)

@@ -14,7 +14,9 @@ from kg.store import GraphStore
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 TITLE_MATCH_BONUS = 0.5  # an exact title match outranks any purely semantic neighbour
+CONCEPT_BONUS = 0.1  # a dataset tagged with a concept the query names (or a narrower one)
 CANDIDATES = 200
+CONCEPT_FACET_SIZE = 25
 
 
 def _norm(text: str) -> str:
@@ -31,6 +33,8 @@ class Hit:
     source: str
     score: float
     description: str = ""
+    concepts: list[str] = field(default_factory=list)  # the dataset's shared concepts
+    matched_concepts: list[str] = field(default_factory=list)  # query concepts it is found by
 
 
 @dataclass
@@ -48,6 +52,11 @@ class Searcher:
         self.summaries: dict[str, DatasetSummary] = {s.key: s for s in dataset_summaries(store)}
         self.embedder = Embedder()
         self._titles = {k: _norm(s.title) for k, s in self.summaries.items()}
+        from kg.alignment.concepts import concept_index
+
+        self.concepts = concept_index()
+        # each dataset's concepts with all their ancestors: a broader concept finds it
+        self._expanded = {k: self.concepts.expand(set(s.concepts)) for k, s in self.summaries.items() if s.concepts}
 
     @staticmethod
     def index_stamp(dirs: DataDir) -> float:
@@ -58,25 +67,40 @@ class Searcher:
     def ready(self) -> bool:
         return self.index is not None and len(self.index) > 0
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0, publisher: str | None = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        publisher: str | None = None,
+        concept: str | None = None,
+    ) -> SearchResult:
         query = query.strip()
         if not query or not self.ready:
-            return SearchResult(query, [], 0, {"publisher": []})
+            return SearchResult(query, [], 0, {"publisher": [], "concept": []})
         assert self.index is not None
         qv = self.embedder.embed_query(query)
         scores, ids = self.index.search(qv[None, :], CANDIDATES)
         nq = _norm(query)
-        candidates: list[Hit] = []
+        dense: dict[str, float] = {}
         for score, i in zip(scores[0], ids[0]):
-            if i < 0:
-                continue
-            key = self.index.keys[i]
-            s = self.summaries.get(key)
-            if s is None:
-                continue  # indexed but no longer stored
+            if i >= 0 and self.index.keys[i] in self.summaries:  # indexed but no longer stored: skipped
+                dense[self.index.keys[i]] = float(score)
+        # datasets tagged with a concept the query names, or with a narrower one
+        named = self.concepts.match_query(query)
+        by_concept = {k: sorted(named & e) for k, e in self._expanded.items() if named & e}
+        for key in by_concept:
+            if key not in dense and key in self.index.position:
+                dense[key] = float(self.index.vector(key) @ qv)
+        candidates: list[Hit] = []
+        for key, score in dense.items():
+            s = self.summaries[key]
             bonus = TITLE_MATCH_BONUS if nq and self._titles.get(key) == nq else 0.0
+            bonus += CONCEPT_BONUS if key in by_concept else 0.0
             candidates.append(
-                Hit(key, s.iri, s.title, s.publisher, s.identifier, s.source_name, float(score) + bonus, s.description)
+                Hit(key, s.iri, s.title, s.publisher, s.identifier, s.source_name, score + bonus, s.description,
+                    s.concepts, by_concept.get(key, []))  # fmt: skip
             )
         candidates.sort(key=lambda h: (-h.score, h.key))
         # One dataset listed by two catalogs (same DOI or identifier URL) is one hit.
@@ -85,7 +109,23 @@ class Searcher:
         counts: dict[str, int] = {}
         for h in candidates:
             counts[h.publisher or "(no publisher)"] = counts.get(h.publisher or "(no publisher)", 0) + 1
+        concept_counts: dict[str, int] = {}
+        for h in candidates:
+            for c in self._expanded.get(h.key, ()):
+                concept_counts[c] = concept_counts.get(c, 0) + 1
         if publisher:
             candidates = [h for h in candidates if (h.publisher or "(no publisher)") == publisher]
-        facets = {"publisher": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+        if concept:
+            candidates = [h for h in candidates if concept in self._expanded.get(h.key, ())]
+        # the concepts the query names (and the one chosen) first, then the most frequent
+        first = [c for c in sorted(named | ({concept} if concept else set())) if concept_counts.get(c)]
+        rest = sorted(
+            ((c, n) for c, n in concept_counts.items() if c not in first),
+            key=lambda kv: (-kv[1], self.concepts.label(kv[0])),
+        )
+        top = [(c, concept_counts[c]) for c in first] + rest[: max(0, CONCEPT_FACET_SIZE - len(first))]
+        facets = {
+            "publisher": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+            "concept": top,
+        }
         return SearchResult(query, candidates[offset : offset + limit], len(candidates), facets)
