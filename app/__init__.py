@@ -21,22 +21,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SPARQL_WORKERS=int(os.environ.get("KG_SPARQL_WORKERS", "2")),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         SEARCH_ENABLED=True,
+        MAPPINGS_DIR=None,  # the curator UI's mapping sets: $KG_MAPPINGS_DIR or ontologies/mappings
+        PUBLISH_CHECK=True,  # publishing a mapping set checks the ontology stays consistent
     )
     if config:
         app.config.update(config)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
+    if not app.config["MAPPINGS_DIR"]:
+        from kg.alignment.align import mappings_dir
+
+        app.config["MAPPINGS_DIR"] = str(mappings_dir())
 
     from app.services import Services
 
     app.extensions["crosswalk"] = Services(app.config)
 
-    from app.blueprints import dataset, home, quality, search, sparql
+    from app import auth
+    from app.blueprints import curate, dataset, home, quality, search, sparql
+
+    auth.init_app(app)  # signing key, cookie settings, /login and /logout
 
     app.register_blueprint(home.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(quality.bp)
+    app.register_blueprint(curate.bp)
 
     @app.template_filter("safe_url")
     def safe_url(value: object) -> str:

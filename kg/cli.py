@@ -18,6 +18,7 @@ from kg import __version__
 from kg.alignment.cli import align
 from kg.config import DataDir, default_data_dir
 from kg.harvest.cli import harvest
+from kg.users_cli import user
 
 EXIT_LIFT_ERRORS = 1
 EXIT_NO_DATA = 3
@@ -369,6 +370,7 @@ def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no
 
 main.add_command(harvest)
 main.add_command(align)
+main.add_command(user)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

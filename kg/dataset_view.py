@@ -44,7 +44,8 @@ def _concepts(store: GraphStore, key: str, graph: str, dataset: str) -> list[dic
     for iri in sorted(terms, key=lambda c: [lbl for _, lbl in index.path(c)]):
         info = index.infos[iri]
         out.append({"iri": iri, "label": info.label, "path": index.path(iri), "scheme": info.scheme_title,
-                    "terms": sorted(terms[iri])})  # fmt: skip
+                    "terms": sorted(terms[iri]), "deprecated": info.deprecated,
+                    "replaced_by": index.label(info.replaced_by) if info.replaced_by else None})  # fmt: skip
     return out
 
 

@@ -386,3 +386,66 @@ def test_the_curator_commands_refuse_a_clash_and_publish_a_good_change(tmp_path:
     assert list_versions(folder, "ornl")[-1][0] == int(version_before) + 1
     row = next(m for m in read_sssom(folder / "ornl.sssom.tsv").mappings if m.record_id == proposed.record_id)
     assert row.status == "accepted" and row.reviewer_label == "Ada Curator" and row.comment == "right for ORNL"
+
+
+# --- vocabularies change (point 7) ---------------------------------------------------------------
+
+
+def test_a_new_scheme_version_flags_mappings_and_datasets_and_proposes_the_replacement(
+    tmp_path: Path, demo_store: Path, mappings: Path
+) -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+
+    from kg.alignment.vocab_change import CHANGES_GRAPH, update_scheme
+
+    schemes = tmp_path / "schemes"
+    shutil.copytree(ROOT / "ontologies" / "schemes", schemes)
+    folder = tmp_path / "mappings"
+    shutil.copytree(mappings, folder)
+    data = tmp_path / "kg"
+    shutil.copytree(demo_store, data)
+    # version 1.1.0 of the facilities scheme: "Neutron diffraction" split, deprecated in favour
+    # of a new "Neutron powder diffraction" concept (a team-written change)
+    g = Graph().parse(schemes / "facilities-instruments.ttl")
+    scheme = next(g.subjects(RDF.type, SKOS.ConceptScheme))
+    old, new = URIRef(NEUTRON_DIFFRACTION), URIRef(NEUTRON_DIFFRACTION.replace("neutron-diffraction", "neutron-powder-diffraction"))
+    g.set((scheme, OWL.versionInfo, Literal("1.1.0")))
+    g.add((old, OWL.deprecated, Literal(True)))
+    g.add((old, DCTERMS.isReplacedBy, new))
+    for t in [(new, RDF.type, SKOS.Concept), (new, SKOS.prefLabel, Literal("Neutron powder diffraction", lang="en")),
+              (new, SKOS.inScheme, scheme), (new, SKOS.broader, URIRef(NEUTRON_SCATTERING))]:  # fmt: skip
+        g.add(t)
+    path = tmp_path / "facilities-1.1.0.ttl"
+    g.serialize(path, format="turtle")
+
+    store = GraphStore(DataDir(data).store)
+    try:
+        result = update_scheme(path, schemes_dir=schemes, mappings_dir=folder, store=store, today="2026-12-01")
+        assert result.old_version != result.new_version == "1.1.0"
+        assert [(c.concept, c.kind, c.replacement) for c in result.changes] == [(str(old), "deprecated", str(new))]
+        # every mapping that used it is flagged, and the replacement is proposed in the draft
+        ws = Workspace(folder)
+        flagged_sets = {name for name, _ in result.flagged_mappings}
+        assert "ornl" in flagged_sets
+        draft = ws.draft("ornl")
+        [proposal] = [m for m in draft.mappings if m.object_id == str(new)]
+        assert proposal.status == "proposed" and proposal.mapping_justification == "semapv:MappingChaining"
+        assert proposal.subject_label == "neutron diffraction"
+        flagged = next(m for m in draft.mappings if m.object_id == str(old) and m.status == "accepted")
+        assert "deprecated in facilities-instruments 1.1.0" in flagged.comment
+        assert ws.published("ornl").digest() == read_sssom(mappings / "ornl.sssom.tsv").digest()  # drafts only
+        # every dataset that uses it is flagged in the store
+        users = {k for k, c in result.flagged_datasets if c == str(old)}
+        assert users
+        rows = store.select(f"SELECT ?key WHERE {{ GRAPH <{CHANGES_GRAPH}> {{ ?n <https://w3id.org/crosswalk/ns#recordRef> ?key ; "
+                            f"<https://w3id.org/crosswalk/ns#replacedBy> <{new}> }} }}")  # fmt: skip
+        assert {r["key"] for r in rows} == users
+        # the old version is kept, the new one installed
+        assert (schemes / "versions" / "facilities-instruments").glob("*.ttl")
+        assert "1.1.0" in (schemes / "facilities-instruments.ttl").read_text(encoding="utf-8")
+        # the same version again is refused: the scheme's owl:versionInfo must change
+        with pytest.raises(ValueError, match="owl:versionInfo must change"):
+            update_scheme(path, schemes_dir=schemes, mappings_dir=folder, store=store)
+    finally:
+        store.close()

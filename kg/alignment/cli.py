@@ -255,3 +255,34 @@ def publish_cmd(set_name: str, data_dir: Path, mappings_dir: Path | None) -> Non
         f"{set_name} version {result.version} published ({result.path}); "
         f"{result.records_realigned} records re-aligned in {result.seconds:.2f} s"
     )
+
+
+@align.command("update-scheme")
+@click.argument("new_version", metavar="NEW.ttl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_data_dir
+@_mappings
+def update_scheme_cmd(new_version: Path, data_dir: Path, mappings_dir: Path | None) -> None:
+    """Install a new version of a concept scheme: flag every mapping and dataset using a concept
+    it deprecates or drops, and propose the replacements in the sets' drafts."""
+    from kg.alignment.vocab_change import update_scheme
+
+    dirs = DataDir(data_dir)
+    store = _store(data_dir) if dirs.store.exists() else None
+    try:
+        try:
+            r = update_scheme(new_version, mappings_dir=mappings_dir, store=store)
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_INVALID)
+        if store is not None:
+            store.checkpoint(dirs.checkpoints)
+    finally:
+        if store is not None:
+            store.close()
+    click.echo(f"{r.name}: {r.old_version} → {r.new_version}, installed at {r.installed}")
+    for c in r.changes:
+        click.echo(f"  {c.kind}: {c.label} <{c.concept}>" + (f" → <{c.replacement}>" if c.replacement else ""))
+    click.echo(
+        f"{len(r.flagged_mappings)} mappings flagged, {len(r.proposed)} replacements proposed in the drafts, "
+        f"{len(r.flagged_datasets)} dataset uses flagged (graph/vocabulary-changes)"
+    )

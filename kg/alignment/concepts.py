@@ -24,6 +24,8 @@ class ConceptInfo:
     scheme: str
     scheme_title: str
     parents: tuple[str, ...]
+    deprecated: bool = False
+    replaced_by: str | None = None
 
 
 class ConceptIndex:
@@ -116,10 +118,15 @@ def concept_index() -> ConceptIndex:
     for scheme in vocab.list_schemes():
         graph = vocab.load_scheme(scheme.name)
         title = scheme.title
-        for row in vocab.concepts(graph, lang="en"):
+        for row in vocab.concepts(graph, lang="en", include_deprecated=True):
             own = row.pref_label.rsplit(" > ", 1)[-1] if " > " in row.pref_label else row.pref_label
             parents = set(row.broader) | {str(s) for s in graph.subjects(SKOS.narrower, URIRef(row.iri))}
-            infos[row.iri] = ConceptInfo(row.iri, own, scheme.iri, title, tuple(sorted(parents)))
+            deprecated = vocab.is_deprecated(graph, row.iri)
+            successor = vocab.replacement(graph, row.iri) if deprecated else None
+            infos[row.iri] = ConceptInfo(row.iri, own, scheme.iri, title, tuple(sorted(parents)), deprecated,
+                                         str(successor) if successor else None)  # fmt: skip
+            if deprecated:
+                continue  # a query never names a deprecated concept
             for text in (own, *row.alt_labels):
                 key = normalise_term(text)
                 if key:

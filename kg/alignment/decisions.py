@@ -53,6 +53,8 @@ def decide(
         raise DecisionError(f"decision must be one of {DECISIONS}, not {decision!r}")
     if not reviewer.strip():
         raise DecisionError("a decision needs the reviewer's name")
+    if decision == "reject" and not comment.strip():
+        raise DecisionError("a rejection needs a comment saying why")
     i = _find(mapping_set, record_id)
     row = replace(
         mapping_set.mappings[i],

@@ -107,4 +107,21 @@ def propose(
             added += 1
     if added or not path.exists():
         save_version(mapping_set, path.parent)
+        _add_to_draft(mapping_set, path.parent)
     return ProposeResult(source, len(terms), len(found), added, len(mapping_set.mappings) - added, path)
+
+
+def _add_to_draft(mapping_set: MappingSet, directory: Path) -> None:
+    """A draft started before these candidates existed gets them too, so publishing it later
+    does not drop them."""
+    from kg.alignment.workspace import Workspace
+
+    ws = Workspace(directory)
+    if not ws.has_draft(mapping_set.name):
+        return
+    draft = ws.draft(mapping_set.name)
+    known = {m.pair for m in draft.mappings}
+    new = [m for m in mapping_set.mappings if m.pair not in known]
+    if new:
+        draft.mappings.extend(new)
+        ws.save_draft(draft)

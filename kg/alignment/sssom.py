@@ -39,7 +39,8 @@ SEMAPV = "https://w3id.org/semapv/vocab/"
 LEXICAL = "semapv:LexicalMatching"
 SEMANTIC = "semapv:SemanticSimilarityThresholdMatching"
 MANUAL = "semapv:ManualMappingCuration"
-JUSTIFICATIONS = {LEXICAL, SEMANTIC, MANUAL, "semapv:MappingReview", "semapv:UnspecifiedMatching"}
+JUSTIFICATIONS = {LEXICAL, SEMANTIC, MANUAL, "semapv:MappingReview", "semapv:UnspecifiedMatching",
+                  "semapv:MappingChaining"}  # fmt: skip
 PREDICATES = {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch"}
 
 COLUMNS = (

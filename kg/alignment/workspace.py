@@ -19,7 +19,15 @@ from pathlib import Path
 
 from rdflib.namespace import DCAT, FOAF
 
-from kg.alignment.align import ALIGNMENT_PREFIX, Aligner, align, load_mapping_sets, mappings_dir, record_terms
+from kg.alignment.align import (
+    ALIGNMENT_PREFIX,
+    SHARED_SOURCE,
+    Aligner,
+    align,
+    load_mapping_sets,
+    mappings_dir,
+    record_terms,
+)
 from kg.alignment.decisions import save_version
 from kg.alignment.sssom import MappingSet, read_sssom, write_sssom
 from kg.namespaces import BASE, CW
@@ -123,7 +131,7 @@ class Workspace:
         if not changed:
             return result
         old, new = Aligner(current), Aligner(proposed)
-        scope = {draft.source} if draft.source else None
+        scope = None if draft.source in (None, SHARED_SOURCE) else {draft.source}
         concepts_before: dict[str, set[str]] = defaultdict(set)
         concepts_after: dict[str, set[str]] = defaultdict(set)
         source_of: dict[str, str] = {}
@@ -188,6 +196,8 @@ class Workspace:
 
     def publish(self, store: GraphStore, name: str, *, check: bool = True) -> PublishResult:
         started = time.perf_counter()
+        if not self.has_draft(name):
+            raise PublishRefused(f"{name}: there is no draft to publish", ["decide on some mappings first"])
         draft = self.draft(name)
         impact = self.impact(store, name, draft)
         if check:
