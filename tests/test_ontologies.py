@@ -71,7 +71,7 @@ def test_imports_resolve_offline_through_the_catalog() -> None:
     closure = ontology.import_closure()
     assert closure[0] == CORE.resolve()
     names = {p.name for p in closure}
-    assert {"crosswalk.ttl", "dcat2.nq", "dcterms.nq", "prov.nq", "skos.nq", "foaf.nq", "schemaorg-subset.ttl"} <= names
+    assert {"crosswalk.ttl", "dcat3.ttl", "dcterms.nq", "prov.nq", "skos.nq", "foaf.nq", "schemaorg-subset.ttl"} <= names
     with pytest.raises(ontology.UnresolvedImport):
         ontology.import_closure(CORE, {k: v for k, v in mapping.items() if "foaf" not in k})
 
@@ -188,6 +188,24 @@ def test_every_pinned_vocabulary_parses(name: str) -> None:
     kinds = (RDFS.Class, OWL.Class, RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     terms = {s for k in kinds for s in graph.subjects(RDF.type, k)}
     assert len(terms) >= 10
+
+
+def test_pinned_dcat_is_dcat_3() -> None:
+    """The catalog's DCAT is DCAT 3: its version, the DCAT 3 terms the lifters write, and the
+    dcat:DatasetSeries ⊑ dcat:Dataset axiom core.ttl relies on (stated by DCAT, not restated)."""
+    dcat = "http://www.w3.org/ns/dcat#"
+    path = ontology.catalog()["http://www.w3.org/ns/dcat"]
+    graph = ontology.read_graph(path)
+    onto = URIRef("http://www.w3.org/ns/dcat")
+    assert graph.value(onto, OWL.versionInfo) == Literal("3")
+    assert graph.value(onto, OWL.versionIRI) == URIRef("http://www.w3.org/ns/dcat3")
+    assert (URIRef(dcat + "DatasetSeries"), RDF.type, OWL.Class) in graph
+    for prop in ("inSeries", "hasVersion", "version"):
+        assert (URIRef(dcat + prop), RDF.type, RDF.Property) in graph, prop
+    series = (URIRef(dcat + "DatasetSeries"), RDFS.subClassOf, URIRef(dcat + "Dataset"))
+    assert series in graph
+    assert series not in Graph().parse(CORE, format="turtle")
+    assert series in ontology.owl_graph()
 
 
 def test_catalog_points_only_at_pinned_or_own_files() -> None:

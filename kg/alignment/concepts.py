@@ -89,7 +89,7 @@ class ConceptIndex:
     def match_query(self, query: str) -> set[str]:
         """Concepts whose label (or alternative label) the query contains as a whole phrase.
         A GCMD path in the query ("ATMOSPHERE > AEROSOLS") names its last level."""
-        words = normalise_term(re.sub(r"\s*>\s*", " ", query)).split()
+        words = _key(re.sub(r"\s*>\s*", " ", query)).split()
         found: set[str] = set()
         taken = [False] * len(words)
         # longest phrases first; a phrase inside a longer matched one is not a concept of its
@@ -104,6 +104,14 @@ class ConceptIndex:
                     taken[start : start + size] = [True] * size
         return found
 
+
+
+def _key(text: str) -> str:
+    """A label or query phrase as compared: normalised, each word singular ("Supercomputers"
+    and "supercomputer" meet)."""
+    from kg.alignment.matching import _singular
+
+    return " ".join(_singular(w) for w in normalise_term(text).split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,7 +136,7 @@ def concept_index() -> ConceptIndex:
             if deprecated:
                 continue  # a query never names a deprecated concept
             for text in (own, *row.alt_labels):
-                key = normalise_term(text)
+                key = _key(text)
                 if key:
                     labels[key].add(row.iri)
     return ConceptIndex(infos, dict(labels))

@@ -14,7 +14,7 @@ from kg.store import GraphStore
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 TITLE_MATCH_BONUS = 0.5  # an exact title match outranks any purely semantic neighbour
-CONCEPT_BONUS = 0.1  # a dataset tagged with a concept the query names (or a narrower one)
+CONCEPT_BONUS = 0.2  # a dataset tagged with a concept the query names (or a narrower one)
 CANDIDATES = 200
 CONCEPT_FACET_SIZE = 25
 
