@@ -356,6 +356,66 @@ def crosswalk_preview(inventory: Path, crosswalk_file: Path, limit: int, as_turt
     sys.exit(EXIT_LIFT_ERRORS if preview.errors else 0)
 
 
+@main.group("eval")
+def eval_group() -> None:
+    """Measure the system on public benchmarks (../shared/eval)."""
+
+
+@eval_group.command("search")
+@click.option(
+    "--benchmark",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=lambda: REPO_ROOT.parent / "shared" / "eval" / "datafinder",
+    show_default="../shared/eval/datafinder",
+    help="DataFinder directory (corpus.jsonl, queries.jsonl).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: Path("data-eval") / "datafinder",
+    show_default="./data-eval/datafinder",
+    help="Where the benchmark corpus is ingested (kept, so a re-run re-embeds nothing).",
+)
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["lexical", "dense", "hybrid"]),
+              help="Runs to score (default: all three).")  # fmt: skip
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures here.")
+def eval_search(benchmark: Path, data_dir: Path, modes: tuple[str, ...], json_out: Path | None) -> None:
+    """Ingest the DataFinder corpus as a data.json catalog through the normal pipeline and score
+    every query through the normal search path: nDCG@10, Recall@100, MRR per run."""
+    import json
+
+    from kg.evaluation import datafinder_catalog, evaluate, load_queries
+    from kg.linking.linker import link
+    from kg.linking.search import Searcher
+    from kg.pipeline import Ingestor
+    from kg.store import GraphStore
+
+    catalog = data_dir / "input" / "datafinder" / "datafinder.data.json"
+    n = datafinder_catalog(benchmark / "corpus.jsonl", catalog)
+    ingestor = Ingestor(data_dir / "kg")
+    try:
+        result = ingestor.ingest([catalog.parent])
+    finally:
+        ingestor.close()
+    click.echo(f"corpus: {n} datasets → {result.stored} stored, {result.unchanged} unchanged, {len(result.errors)} errors")
+    linked = link(data_dir / "kg", progress=True)
+    click.echo(f"index: {linked.datasets} datasets ({linked.embedded} embedded, {linked.cached} from the cache)")
+    queries = load_queries(benchmark / "queries.jsonl")
+    store = GraphStore(DataDir(data_dir / "kg").store)
+    try:
+        searcher = Searcher(DataDir(data_dir / "kg"), store)
+        scores = evaluate(searcher, queries, modes=modes or ("lexical", "dense", "hybrid"))
+    finally:
+        store.close()
+    click.echo(f"{len(queries)} queries, each through Searcher.search (limit 100)")
+    click.echo(f"{'run':<10} {'queries':<10} {'nDCG@10':>8} {'R@100':>7} {'MRR':>7} {'ms/query':>9}")
+    for s in scores:
+        click.echo(f"{s.mode:<10} {s.kind:<10} {s.ndcg10:8.3f} {s.recall100:7.3f} {s.mrr:7.3f} {s.ms_per_query:9.1f}")
+    if json_out:
+        json_out.write_text(json.dumps([{k: v for k, v in s.__dict__.items() if k != "per_query"} for s in scores],
+                                       indent=1))  # fmt: skip
+
+
 def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no-untyped-def]
     from kg.store import GraphStore
 

@@ -16,6 +16,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 TITLE_MATCH_BONUS = 0.5  # an exact title match outranks any purely semantic neighbour
 CONCEPT_BONUS = 0.2  # a dataset tagged with a concept the query names (or a narrower one)
 CANDIDATES = 200
+LEXICAL_WEIGHT = 0.1  # see Searcher._fuse; measured by `kg eval search` (bench/RESULTS.md)
+MODES = ("hybrid", "dense", "lexical")
 CONCEPT_FACET_SIZE = 25
 
 
@@ -47,6 +49,12 @@ class SearchResult:
 
 class Searcher:
     def __init__(self, dirs: DataDir, store: GraphStore) -> None:
+        import torch
+
+        # One thread per query: measured on the 2-core machine with another process busy, a
+        # query embedding took 510 ms with torch's default 2 threads (OpenMP threads wait on
+        # each other) and 30 ms with 1. A server answers many queries at once anyway.
+        torch.set_num_threads(1)
         self.dirs = dirs
         self.index = VectorIndex.load(dirs.index)
         self.summaries: dict[str, DatasetSummary] = {s.key: s for s in dataset_summaries(store)}
@@ -57,6 +65,31 @@ class Searcher:
         self.concepts = concept_index()
         # each dataset's concepts with all their ancestors: a broader concept finds it
         self._expanded = {k: self.concepts.expand(set(s.concepts)) for k, s in self.summaries.items() if s.concepts}
+        from kg.linking.lexical import LexicalIndex, lexical_text
+
+        indexed = [k for k in self.summaries if self.index is not None and k in self.index.position]
+        self.lexical = LexicalIndex(
+            indexed,
+            [lexical_text(self.summaries[k].title, self.summaries[k].keywords, self.summaries[k].description,
+                          self.summaries[k].identifier) for k in indexed],
+        )  # fmt: skip
+
+    def _fuse(
+        self, dense: dict[str, float], lexical: list[tuple[str, float]], qv: object, *, lexical_only: bool
+    ) -> dict[str, float]:
+        """One score per candidate. Lexical only: BM25 scaled to [0, 1] by the best match.
+        Hybrid: the dense cosine (computed for lexical-only candidates too) plus
+        LEXICAL_WEIGHT × the scaled BM25 score, so BM25 re-orders close dense scores and lifts
+        exact-word matches the model missed, without drowning the dense ranking."""
+        top = lexical[0][1] if lexical else 1.0
+        scaled = {k: s / top for k, s in lexical}
+        if lexical_only:
+            return scaled
+        fused = dict(dense)
+        for key in scaled:
+            if key not in fused and self.index is not None and key in self.index.position:
+                fused[key] = float(self.index.vector(key) @ qv)  # type: ignore[operator]
+        return {k: s + LEXICAL_WEIGHT * scaled.get(k, 0.0) for k, s in fused.items()}
 
     @staticmethod
     def index_stamp(dirs: DataDir) -> float:
@@ -75,20 +108,27 @@ class Searcher:
         offset: int = 0,
         publisher: str | None = None,
         concept: str | None = None,
+        mode: str = "hybrid",
     ) -> SearchResult:
+        """``mode``: ``hybrid`` (the product), ``dense`` or ``lexical`` (for evaluation)."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
         query = query.strip()
         if not query or not self.ready:
             return SearchResult(query, [], 0, {"publisher": [], "concept": []})
         assert self.index is not None
         qv = self.embedder.embed_query(query)
-        scores, ids = self.index.search(qv[None, :], CANDIDATES)
         nq = _norm(query)
         dense: dict[str, float] = {}
-        for score, i in zip(scores[0], ids[0]):
-            if i >= 0 and self.index.keys[i] in self.summaries:  # indexed but no longer stored: skipped
-                dense[self.index.keys[i]] = float(score)
+        if mode != "lexical":
+            scores, ids = self.index.search(qv[None, :], CANDIDATES)
+            for score, i in zip(scores[0], ids[0]):
+                if i >= 0 and self.index.keys[i] in self.summaries:  # indexed but no longer stored: skipped
+                    dense[self.index.keys[i]] = float(score)
+        if mode != "dense":
+            dense = self._fuse(dense, self.lexical.search(query, CANDIDATES), qv, lexical_only=mode == "lexical")
         # datasets tagged with a concept the query names, or with a narrower one
-        named = self.concepts.match_query(query)
+        named = self.concepts.match_query(query) if mode == "hybrid" else set()
         by_concept = {k: sorted(named & e) for k, e in self._expanded.items() if named & e}
         for key in by_concept:
             if key not in dense and key in self.index.position:
@@ -96,7 +136,7 @@ class Searcher:
         candidates: list[Hit] = []
         for key, score in dense.items():
             s = self.summaries[key]
-            bonus = TITLE_MATCH_BONUS if nq and self._titles.get(key) == nq else 0.0
+            bonus = TITLE_MATCH_BONUS if mode == "hybrid" and nq and self._titles.get(key) == nq else 0.0
             bonus += CONCEPT_BONUS if key in by_concept else 0.0
             candidates.append(
                 Hit(key, s.iri, s.title, s.publisher, s.identifier, s.source_name, score + bonus, s.description,
