@@ -22,8 +22,8 @@ PUBLISHER = "Papers with Code (DataFinder benchmark corpus)"
 
 
 def datafinder_catalog(corpus: Path, out: Path) -> int:
-    """Write ``corpus.jsonl`` as a DCAT-US 1.1 catalog: title = the dataset's name, keywords =
-    its alternative names, description = its description, then the introducing paper's title.
+    """Write ``corpus.jsonl`` as a DCAT-US 1.1 catalog: title = the dataset's name; description =
+    the introducing paper's title, the description, then the alternative names.
     The corpus lists 33 datasets twice (two papers describe them): a catalog lists an identifier
     once, so their descriptions are joined. Returns the number of datasets."""
     merged: dict[str, dict[str, object]] = {}
@@ -34,14 +34,16 @@ def datafinder_catalog(corpus: Path, out: Path) -> int:
             row = json.loads(line)
             entry = merged.setdefault(row["id"], {"parts": [], "names": []})
             text = (row.get("contents") or "").strip()
-            if row.get("title"):
-                text += f"\n\nIntroduced in: {row['title']}"
+            if row.get("title"):  # first: the model reads the first 128 word pieces only
+                text = f"Introduced in: {row['title']}.\n\n{text}"
             entry["parts"].append(text)  # type: ignore[union-attr]
             entry["names"] += [v for v in row.get("variants") or [] if v and v != row["id"]]  # type: ignore[operator]
     datasets = []
     for ident, entry in merged.items():
         description = "\n\n".join(dict.fromkeys(entry["parts"]))  # type: ignore[arg-type]
         names = list(dict.fromkeys(entry["names"]))  # type: ignore[arg-type]
+        if names:  # alternative names, not subject keywords: they often name other datasets ("X to Y")
+            description += "\n\nAlso known as: " + "; ".join(names)
         # only what the corpus says: no invented dates, contacts or codes (validation reports
         # the fields DCAT-US requires and the corpus lacks; the records are stored all the same)
         datasets.append(
@@ -50,7 +52,7 @@ def datafinder_catalog(corpus: Path, out: Path) -> int:
                 "identifier": ident,
                 "title": ident,
                 "description": description,
-                "keyword": names,
+                "keyword": [],
                 "publisher": {"@type": "org:Organization", "name": PUBLISHER},
                 "accessLevel": "public",
             }

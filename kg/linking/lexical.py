@@ -31,6 +31,17 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def scores(self, query: str) -> np.ndarray | None:
+        """BM25 score of every indexed dataset for ``query`` (in ``keys`` order), or None when
+        no query word is in the vocabulary."""
+        if not self.keys or not query.strip():
+            return None
+        words = self._bm25s.tokenize([query], stopwords="en", show_progress=False, return_ids=False)[0]
+        words = [w for w in words if w in self.retriever.vocab_dict]
+        if not words:
+            return None
+        return np.asarray(self.retriever.get_scores(words), dtype=np.float32)
+
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to ``k`` (key, BM25 score) pairs, best first; datasets sharing no query word are left out."""
         if not self.keys or not query.strip():
