@@ -16,7 +16,8 @@ from rdflib.namespace import DCTERMS
 
 from kg import __version__
 from kg.alignment.cli import align
-from kg.config import DataDir, default_data_dir
+from kg.cli_options import data_dir_option
+from kg.config import DataDir
 from kg.harvest.cli import harvest
 from kg.users_cli import user
 
@@ -25,13 +26,6 @@ EXIT_NO_DATA = 3
 EXIT_VIOLATIONS = 4
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-data_dir_option = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="./data or $KG_DATA_DIR",
-    help="Where the store, raw records and index live.",
-)
 
 
 @click.group()

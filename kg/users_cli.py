@@ -11,18 +11,12 @@ from pathlib import Path
 
 import click
 
-from kg.config import default_data_dir
+from kg.cli_options import data_dir_option
 from kg.users import ROLES, UserError
 
 EXIT_REFUSED = 1
 
-_data_dir = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="./data or $KG_DATA_DIR",
-    help="Where the store, raw records and users.json live.",
-)
+_data_dir = data_dir_option
 _password_stdin = click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of standard input (no prompt)."
 )

@@ -11,18 +11,13 @@ from pathlib import Path
 
 import click
 
-from kg.config import DataDir, default_data_dir
+from kg.cli_options import data_dir_option
+from kg.config import DataDir
 
 EXIT_INVALID = 1
 EXIT_NO_DATA = 3
 
-_data_dir = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="./data or $KG_DATA_DIR",
-    help="Where the store, raw records and index live.",
-)
+_data_dir = data_dir_option
 _mappings = click.option(
     "--mappings",
     "mappings_dir",

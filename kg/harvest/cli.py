@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from kg.config import default_data_dir
+from kg.cli_options import data_dir_option
 
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
@@ -52,13 +52,7 @@ class _Bar:
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable); runs it even if disabled.")
 @click.option("--all", "run_all", is_flag=True, help="Every enabled source (the default).")
 @click.option("--due", is_flag=True, help="Only the sources whose schedule says they are due.")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="./data or $KG_DATA_DIR",
-    help="Where the store, raw records, index and harvest state live.",
-)
+@data_dir_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def harvest(config_path: Path, names: tuple[str, ...], run_all: bool, due: bool, data_dir: Path, quiet: bool) -> None:
     """Harvest the sources declared in a config file: fetch, lift, validate, store; mark vanished records withdrawn."""
