@@ -16,13 +16,13 @@ from rdflib.namespace import DCTERMS
 
 from kg import __version__
 from kg.alignment.cli import align
-from kg.cli_options import data_dir_option
+from kg.cli_options import EXIT_NO_DATA, data_dir_option
+from kg.cli_options import open_store as _open_store
 from kg.config import DataDir
 from kg.harvest.cli import harvest
 from kg.users_cli import user
 
 EXIT_LIFT_ERRORS = 1
-EXIT_NO_DATA = 3
 EXIT_VIOLATIONS = 4
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -408,18 +408,6 @@ def eval_search(benchmark: Path, data_dir: Path, modes: tuple[str, ...], json_ou
     if json_out:
         json_out.write_text(json.dumps([{k: v for k, v in s.__dict__.items() if k != "per_query"} for s in scores],
                                        indent=1))  # fmt: skip
-
-
-def _open_store(data_dir: Path, *, check_only: bool = False):  # type: ignore[no-untyped-def]
-    from kg.store import GraphStore
-
-    dirs = DataDir(data_dir)
-    if not dirs.store.exists():
-        click.echo(f"no store in {data_dir}: run `kg ingest PATH` first", err=True)
-        sys.exit(EXIT_NO_DATA)
-    if check_only:
-        return None
-    return GraphStore(dirs.store)
 
 
 main.add_command(harvest)

@@ -27,7 +27,6 @@ def _concepts(store: GraphStore, key: str, graph: str, dataset: str) -> list[dic
     resolve to) concepts of a shipped scheme."""
     from kg.alignment.align import alignment_graph
     from kg.alignment.concepts import concept_index
-    from kg.vocab.schemes import gcmd_concept_for_iri
 
     index = concept_index()
     terms: dict[str, set[str]] = {}
@@ -37,8 +36,8 @@ def _concepts(store: GraphStore, key: str, graph: str, dataset: str) -> list[dic
     ):
         terms.setdefault(r["c"], set()).add(r["term"])
     for r in _rows(store, f"SELECT ?c WHERE {{ GRAPH <{graph}> {{ <{dataset}> <{DCAT}theme> ?c FILTER(isIRI(?c)) }} }}"):
-        iri = r["c"] if r["c"] in index else gcmd_concept_for_iri(r["c"])
-        if iri and iri in index:
+        iri = index.resolve(r["c"])
+        if iri:
             terms.setdefault(iri, set())
     out = []
     for iri in sorted(terms, key=lambda c: [lbl for _, lbl in index.path(c)]):

@@ -12,10 +12,10 @@ from pathlib import Path
 import click
 
 from kg.cli_options import data_dir_option
+from kg.cli_options import open_store as _store
 from kg.config import DataDir
 
 EXIT_INVALID = 1
-EXIT_NO_DATA = 3
 
 _data_dir = data_dir_option
 _mappings = click.option(
@@ -25,16 +25,6 @@ _mappings = click.option(
     default=None,
     help="Directory of *.sssom.tsv mapping sets (default: ontologies/mappings or $KG_MAPPINGS_DIR).",
 )
-
-
-def _store(data_dir: Path):  # type: ignore[no-untyped-def]
-    from kg.store import GraphStore
-
-    dirs = DataDir(data_dir)
-    if not dirs.store.exists():
-        click.echo(f"no store in {data_dir}: run `kg ingest PATH` first", err=True)
-        sys.exit(EXIT_NO_DATA)
-    return GraphStore(dirs.store)
 
 
 @click.group()

@@ -41,6 +41,16 @@ class ConceptIndex:
     def __contains__(self, iri: str) -> bool:
         return iri in self.infos
 
+    def resolve(self, iri: str) -> str | None:
+        """The shipped concept ``iri`` is, or stands for (the UMM-C lifter's GCMD path IRIs
+        resolve to the KMS concepts); None when it is neither."""
+        if iri in self.infos:
+            return iri
+        from kg.vocab.schemes import gcmd_concept_for_iri
+
+        resolved = gcmd_concept_for_iri(iri)
+        return resolved if resolved in self.infos else None
+
     def label(self, iri: str) -> str:
         info = self.infos.get(iri)
         return info.label if info else iri.rstrip("/").rsplit("/", 1)[-1]

@@ -90,15 +90,6 @@ def _shared_concepts(iris: list[str]) -> list[str]:
     a record's own themes count when they are, or resolve to, a scheme concept: the UMM-C
     lifter's GCMD path IRIs resolve to the KMS concepts)."""
     from kg.alignment.concepts import concept_index
-    from kg.vocab.schemes import gcmd_concept_for_iri
 
     index = concept_index()
-    found = set()
-    for iri in iris:
-        if iri in index:
-            found.add(iri)
-        else:
-            resolved = gcmd_concept_for_iri(iri)
-            if resolved and resolved in index:
-                found.add(resolved)
-    return sorted(found)
+    return sorted({c for c in (index.resolve(i) for i in iris) if c})

@@ -121,22 +121,11 @@ class Searcher:
             self._lexical_rows = np.array([where.get(k, 0) for k in self.index.keys], dtype=np.int64)
         return self._vectors
 
-    def _fuse(
-        self, dense: dict[str, float], lexical: list[tuple[str, float]], qv: object, *, lexical_only: bool
-    ) -> dict[str, float]:
-        """One score per candidate. Lexical only: BM25 scaled to [0, 1] by the best match.
-        Hybrid: the dense cosine (computed for lexical-only candidates too) plus
-        LEXICAL_WEIGHT × the scaled BM25 score, so BM25 re-orders close dense scores and lifts
-        exact-word matches the model missed, without drowning the dense ranking."""
+    @staticmethod
+    def _lexical_only(lexical: list[tuple[str, float]]) -> dict[str, float]:
+        """The lexical-only run (evaluation): BM25 scaled to [0, 1] by the best match."""
         top = lexical[0][1] if lexical else 1.0
-        scaled = {k: s / top for k, s in lexical}
-        if lexical_only:
-            return scaled
-        fused = dict(dense)
-        for key in scaled:
-            if key not in fused and self.index is not None and key in self.index.position:
-                fused[key] = float(self.index.vector(key) @ qv)  # type: ignore[operator]
-        return {k: s + LEXICAL_WEIGHT * scaled.get(k, 0.0) for k, s in fused.items()}
+        return {k: s / top for k, s in lexical}
 
     @staticmethod
     def index_stamp(dirs: DataDir) -> float:
@@ -174,7 +163,7 @@ class Searcher:
                 if i >= 0 and self.index.keys[i] in self.summaries:  # indexed but no longer stored: skipped
                     dense[self.index.keys[i]] = float(score)
         if mode == "lexical":
-            dense = self._fuse(dense, self.lexical.search(query, CANDIDATES), qv, lexical_only=True)
+            dense = self._lexical_only(self.lexical.search(query, CANDIDATES))
         elif mode == "hybrid":
             dense, everything = self._hybrid(query, qv)
         # datasets tagged with a concept the query names, or with a narrower one
