@@ -9,19 +9,26 @@
 The result format follows the Accept header (q-values respected) unless ``format=`` names one
 (kg.sparql.formats). ``format=html``, or a browser that sent no ``format``, gets the query page
 with the results as a table. The view only parses the request; kg.sparql does the rest.
+
+The page works without JavaScript (a form and a server-rendered table). When the YASGUI bundle
+built by ``.ci/build-ui`` is in ``static/vendor/yasgui/``, ``static/sparql.js`` mounts the
+YASGUI editor (syntax highlighting, prefix completion from ``kg.sparql.examples.PREFIXES``) and
+results table over it. The page's Content-Security-Policy lets it load and fetch from this
+origin only, so no browser request leaves the server the page came from.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from app.services import NoDataError
-from kg.sparql.examples import EXAMPLES, example
+from kg.sparql.examples import EXAMPLES, PREFIXES, example
 from kg.sparql.formats import accept_for_format, format_names, prefers_html
 from kg.sparql.messages import SparqlResult
 
@@ -44,6 +51,15 @@ READ_ONLY = "this endpoint is read-only: send queries, not updates (SPARQL Updat
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+# The editor bundle (.ci/build-ui); without it the page is the plain form.
+EDITOR_BUNDLE = ("vendor/yasgui/yasgui.min.js", "vendor/yasgui/yasgui.min.css")
+# Scripts, styles and fetches from this origin only; no inline script (the config is JSON
+# data). Inline styles stay allowed: CodeMirror and the results table set them.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class ProtocolError(Exception):
@@ -164,8 +180,10 @@ def sparql():  # type: ignore[no-untyped-def]
             named_graph_uris=parsed.named_graphs or None,
         )
     if parsed.html:
-        page, status = _page(parsed.query, result=result, status=result.status)
-        return page, status, {"X-Crosswalk-Truncated": "true"} if result.truncated else {}
+        page = _page(parsed.query, result=result, status=result.status)
+        if result.truncated:
+            page.headers["X-Crosswalk-Truncated"] = "true"
+        return page
     response = Response(result.body, status=result.status, content_type=result.content_type)
     response.headers["Vary"] = "Accept"
     if result.truncated:
@@ -203,9 +221,13 @@ def _cell(binding: dict[str, Any] | None) -> Cell:
     return Cell(value, note=note)
 
 
-def _page(
-    query: str, *, result: SparqlResult | None = None, error: str | None = None, status: int = 200
-) -> tuple[str, int]:
+def _editor_assets() -> bool:
+    """Whether the editor bundle has been built into static/ (``bash .ci/build-ui``)."""
+    static = Path(current_app.static_folder or "")
+    return all((static / name).is_file() for name in EDITOR_BUNDLE)
+
+
+def _page(query: str, *, result: SparqlResult | None = None, error: str | None = None, status: int = 200) -> Response:
     config = current_app.config
     context: dict[str, Any] = {
         "query": query,
@@ -214,6 +236,12 @@ def _page(
         "examples": EXAMPLES,
         "timeout_s": config.get("SPARQL_TIMEOUT_S"),
         "row_cap": config.get("SPARQL_ROW_CAP"),
+        "editor_assets": _editor_assets(),
+        "editor_config": {
+            "endpoint": url_for("sparql.sparql"),
+            "prefixes": PREFIXES,
+            "row_cap": config.get("SPARQL_ROW_CAP"),
+        },
         "error": error,
         "result": result,
         "columns": None,
@@ -233,4 +261,9 @@ def _page(
             context["rows"] = [[_cell(b.get(v)) for v in columns] for b in doc["results"]["bindings"]]
     elif result is not None:
         context["graph_text"] = result.body.decode("utf-8", errors="replace")
-    return render_template("sparql.html", **context), status
+    response = Response(
+        render_template("sparql.html", **context), status=status, content_type="text/html; charset=utf-8"
+    )
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["Vary"] = "Accept"
+    return response
