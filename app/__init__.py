@@ -48,6 +48,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(quality.bp)
     app.register_blueprint(curate.bp)
 
+    @app.get("/favicon.ico")
+    def favicon():  # type: ignore[no-untyped-def]
+        """Browsers ask for /favicon.ico on their own (error pages name no icon)."""
+        return app.send_static_file("favicon.svg")
+
     @app.template_filter("safe_url")
     def safe_url(value: object) -> str:
         """Only web and mail addresses become links; anything else (javascript:, data:) does not."""
