@@ -179,6 +179,11 @@ def serve(data_dir: Path, host: str, port: int, debug: bool) -> None:
 
 
 def _serve(data_dir: Path, host: str, port: int, debug: bool = False) -> None:
+    # One thread per request already: BLAS and OpenMP pools of their own (numpy, torch, faiss)
+    # would oversubscribe the cores. Measured with bench/search_load.py, 8 clients on 2 cores:
+    # 20 → 45 searches/s. Set before numpy loads.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     from app import create_app
 
     app = create_app({"DATA_DIR": str(data_dir)})
@@ -408,6 +413,46 @@ def eval_search(benchmark: Path, data_dir: Path, modes: tuple[str, ...], json_ou
     if json_out:
         json_out.write_text(json.dumps([{k: v for k, v in s.__dict__.items() if k != "per_query"} for s in scores],
                                        indent=1))  # fmt: skip
+
+
+@eval_group.command("links")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=lambda: REPO_ROOT.parent / "shared" / "corpus" / "datajson-agencies",
+    show_default="../shared/corpus/datajson-agencies",
+    help="Directory with the data.json catalog and derived_isPartOf_links.tsv.",
+)
+@click.option("--catalog", default="energy.data.json", show_default=True, help="Catalog file in --corpus.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: Path("data-eval") / "links",
+    show_default="./data-eval/links",
+    help="Where the catalog (without isPartOf) is ingested (kept, so a re-run re-embeds nothing).",
+)
+@click.option("--k", type=int, default=10, show_default=True, help="Related datasets read per child.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures here.")
+def eval_links(corpus: Path, catalog: str, data_dir: Path, k: int, json_out: Path | None) -> None:
+    """Ingest a data.json catalog with isPartOf hidden, link it, and score each child's top-k
+    related datasets against its parent and siblings: hit rate, set recall, parent recall."""
+    import json
+
+    from kg.evaluation_links import GOLD_FILE, run_links_evaluation
+
+    result = run_links_evaluation(corpus / catalog, corpus / GOLD_FILE, data_dir, k=k)
+    click.echo(f"corpus: {result.datasets} datasets ({result.removed_is_part_of} isPartOf hidden), {result.stored} stored")
+    timings = ", ".join(f"{name} {sec:.1f}s" for name, sec in result.link_timings.items())
+    click.echo(f"link(): {result.link_seconds:.1f}s ({timings}); {result.links} cross-source + "
+               f"{result.same_source_links} same-source links")  # fmt: skip
+    children = result.scores[0].children
+    click.echo(f"{children} children; relevant = parent ∪ siblings; top {k} of the related list")
+    click.echo(f"{'run':<16} {'hit rate':>8} {'set recall':>10} {'parent':>7} {'missing':>7}")
+    for s in result.scores:
+        click.echo(f"{s.run:<16} {s.hit_rate:8.3f} {s.set_recall:10.3f} {s.parent_recall:7.3f} {s.missing:7d}")
+    if json_out:
+        json_out.write_text(json.dumps({"link_seconds": result.link_seconds, "link_timings": result.link_timings,
+                                        "scores": [s.as_dict() for s in result.scores]}, indent=1))  # fmt: skip
 
 
 main.add_command(harvest)

@@ -66,7 +66,18 @@ def creator_names(store: GraphStore, graph: str, dataset: str) -> list[str]:
 
 
 @dataclass
+class RelatedReason:
+    kind: str  # concept, facility, instrument, place, time, creator, ... similarity (kg.linking.related)
+    label: str  # "Same facility: Spallation Neutron Source"
+    values: list[str] = field(default_factory=list)  # the shared values (IRIs or text)
+    weight: float = 0.0  # what it added to the ranking score
+
+
+@dataclass
 class Related:
+    """One related dataset as the landing page lists it. ``link`` is the ``cw:DatasetLink`` node
+    (a curation status can hang on it); ``score`` the cosine, ``rank`` what orders the list."""
+
     key: str
     iri: str
     title: str
@@ -75,6 +86,12 @@ class Related:
     score: float
     method: str
     model: str
+    link: str = ""
+    rank: float = 0.0
+    same_source: bool = False
+    reasons: list[RelatedReason] = field(default_factory=list)  # strongest first, similarity last
+    curation: str = ""  # "accepted" when a curator accepted the link (graph/link-decisions), else ""
+    curator: str = ""
 
 
 @dataclass
@@ -313,25 +330,28 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
 
 
 def related_datasets(store: GraphStore, ds: str) -> list[Related]:
-    """Datasets linked to ``ds`` in either direction, best score first."""
+    """Datasets linked to ``ds`` in either direction (other sources and its own), best ranking
+    score first, each with the reasons its link holds. Two queries: the links, their reasons."""
     rows = _rows(
         store,
-        f"""SELECT ?other ?score ?method ?model ?key ?title ?pub ?source WHERE {{
-          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}> <{ds}> ; <{CW.linkTarget}> ?other ;
-               <{CW.score}> ?score ; <{CW.method}> ?method ; <{CW.model}> ?model }} }}
+        f"""SELECT ?l ?other ?score ?rank ?scope ?method ?model ?key ?title ?pub ?source WHERE {{
+          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}> <{ds}> ; <{CW.linkTarget}> ?other }} }}
           UNION
-          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkTarget}> <{ds}> ; <{CW.linkSource}> ?other ;
-               <{CW.score}> ?score ; <{CW.method}> ?method ; <{CW.model}> ?model }} }}
+          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkTarget}> <{ds}> ; <{CW.linkSource}> ?other }} }}
+          GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.method}> ?method .
+             OPTIONAL {{ ?l <{CW.score}> ?score }} OPTIONAL {{ ?l <{CW.model}> ?model }}
+             OPTIONAL {{ ?l <{CW.rankScore}> ?rank }} OPTIONAL {{ ?l <{CW.linkScope}> ?scope }} }}
           GRAPH ?g {{ ?g <{FOAF}primaryTopic> ?other ; <{CW.recordKey}> ?key ; <{CW.source}> ?source .
              OPTIONAL {{ ?other <{DCT}title> ?title }}
              OPTIONAL {{ ?other <{DCT}publisher>/<{FOAF}name> ?pub }} }}
         }}""",
     )
     best: dict[str, Related] = {}
-    for r in rows:
-        score = float(r["score"])
+    for r in sorted(rows, key=lambda r: (r["key"], r["l"], r.get("title", ""), r.get("pub", ""))):
+        score = float(r.get("score", 0.0))  # a link a curator added between unembedded datasets has none
+        rank = float(r.get("rank", score))
         current = best.get(r["key"])
-        if current is None or score > current.score:
+        if current is None or (rank, score) > (current.rank, current.score):
             best[r["key"]] = Related(
                 r["key"],
                 r["other"],
@@ -340,9 +360,50 @@ def related_datasets(store: GraphStore, ds: str) -> list[Related]:
                 r["source"].rstrip("/").rsplit("/", 1)[-1],
                 score,
                 r["method"],
-                r["model"],
+                r.get("model", ""),
+                link=r["l"],
+                rank=rank,
+                same_source=r.get("scope") == "same-source",
             )
-    return sorted(best.values(), key=lambda x: (-x.score, x.key))
+    # curator decisions always win, also before the next `kg link` writes them into the links
+    from kg.linking.curation import pair_key, stored_decisions
+
+    decisions = stored_decisions(store, ds)
+    for key, r in list(best.items()):
+        decision = decisions.get(pair_key(ds, r.iri))
+        if decision is not None and decision.status == "rejected":
+            del best[key]
+        elif decision is not None:
+            r.curation, r.curator = decision.status, decision.curator
+    if best:
+        _add_reasons(store, list(best.values()))
+    return sorted(best.values(), key=lambda x: (-x.rank, -x.score, x.key))
+
+
+def _add_reasons(store: GraphStore, related: list[Related]) -> None:
+    by_link = {r.link: r for r in related}
+    values = " ".join(f"<{_iri(link)}>" for link in sorted(by_link))
+    reasons: dict[tuple[str, str], RelatedReason] = {}
+    for row in _rows(
+        store,
+        f"""SELECT ?l ?kind ?label ?weight ?value WHERE {{ VALUES ?l {{ {values} }}
+              GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.reason}> ?r . ?r <{CW.reasonKind}> ?kind ; <{RDFS}label> ?label .
+                OPTIONAL {{ ?r <{CW.weight}> ?weight }} OPTIONAL {{ ?r <{CW.sharedValue}> ?value }} }} }}
+            ORDER BY ?l ?kind ?value""",
+    ):
+        key = (row["l"], row["kind"])
+        reason = reasons.get(key)
+        if reason is None:
+            reason = reasons[key] = RelatedReason(row["kind"], row["label"], [], float(row.get("weight", 0)))
+            by_link[row["l"]].reasons.append(reason)
+        if "value" in row:
+            reason.values.append(row["value"])
+    from kg.linking.related import similarity_reason
+
+    for r in related:
+        r.reasons.sort(key=lambda x: (-x.weight, x.kind))
+        last = similarity_reason(r.score)  # not stored as a reason node: it is the link's cw:score
+        r.reasons.append(RelatedReason(last.kind, last.label, list(last.values)))
 
 
 RDF_FORMATS = {
@@ -354,7 +415,7 @@ RDF_FORMATS = {
 
 
 def dataset_rdf(store: GraphStore, key: str, media_type: str) -> bytes:
-    """The record's graph, its validation report and its links, in an RDF syntax."""
+    """The record's graph, its validation report and its links with their reasons, in an RDF syntax."""
     g, vg = record_graph(key), validation_graph(key)
     ds_rows = _rows(store, f"SELECT ?ds WHERE {{ GRAPH <{g}> {{ <{g}> <{FOAF}primaryTopic> ?ds }} }}")
     ds = ds_rows[0]["ds"] if ds_rows else ""
@@ -363,6 +424,7 @@ def dataset_rdf(store: GraphStore, key: str, media_type: str) -> bytes:
             f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
               {{ GRAPH <{g}> {{ ?s ?p ?o }} }} UNION {{ GRAPH <{vg}> {{ ?s ?p ?o }} }}
               UNION {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> . ?l ?p ?o . BIND(?l AS ?s) }} }}
+              UNION {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> ; <{CW.reason}> ?s . ?s ?p ?o }} }}
             }}"""
         )
     )

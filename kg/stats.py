@@ -69,6 +69,7 @@ def sample_links(store: GraphStore, n: int) -> list[dict[str, str]]:
           GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}> ?a ; <{CW.linkTarget}> ?b ; <{CW.score}> ?score }}
           GRAPH ?ga {{ ?ga <{FOAF}primaryTopic> ?a ; <{CW.recordKey}> ?ka ; <{CW.source}> ?sa . ?a <{DCT}title> ?ta }}
           GRAPH ?gb {{ ?gb <{FOAF}primaryTopic> ?b ; <{CW.recordKey}> ?kb ; <{CW.source}> ?sb . ?b <{DCT}title> ?tb }}
+          FILTER(?sa != ?sb)
         }} ORDER BY DESC(?score) ?ka LIMIT {n * 8}"""
     )
     seen: set[str] = set()

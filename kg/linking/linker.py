@@ -1,4 +1,20 @@
-"""Related datasets across sources by embedding similarity, written as links with provenance."""
+"""Related datasets, ranked by embedding similarity and shared facts, written as links with
+their reasons and provenance.
+
+Each dataset gets up to ``top_k`` related datasets of OTHER sources (``?a cw:relatedDataset ?b``,
+the cross-lab links) and up to ``top_k_same`` of its own source (``?a cw:relatedInSource ?b``:
+the rest of its collection, the same survey in other years). Both kinds are ``cw:DatasetLink``
+nodes with the cosine (``cw:score``), the ranking score (``cw:rankScore``: cosine plus the
+reasons' weights, ``kg.linking.related``), ``cw:linkScope`` (``other-source`` /
+``same-source``) and one ``cw:reason`` node per kind of shared fact::
+
+    <link/{h}> cw:reason <link/{h}/reason/facility> .
+    <link/{h}/reason/facility> cw:reasonKind "facility" ;
+        rdfs:label "Same facility: Spallation Neutron Source" ; cw:sharedValue <…/facilities/sns> ;
+        cw:weight 0.2 .
+
+The similarity itself is ``cw:score``; the landing page shows it as the last reason.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +30,10 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.config import DataDir
 from kg.linking.corpus import DatasetSummary, dataset_summaries
+from kg.linking.curation import curate_links, decisions_graph, pair_lookup
 from kg.linking.embedder import MODEL_NAME, Embedder, text_hash
 from kg.linking.index import VectorIndex
+from kg.linking.related import RANK_VERSION, SIMILARITY, RankedLink, rank_related, ranking_settings, read_facts
 from kg.namespaces import BASE, CW, DUPLICATES_GRAPH, LINKS_GRAPH, short_hash
 from kg.ntriples import nt_lines
 from kg.store import GraphStore
@@ -23,6 +41,8 @@ from kg.store import GraphStore
 METHOD = "embedding-cosine"
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_TOP_K = 5
+MAX_SHARED_VALUES = 3  # cw:sharedValue triples per reason; the label names the first three too
+DEFAULT_TOP_K_SAME = 10  # same-source links per dataset: the "Recall@10" of kg eval links reads ten
 
 
 @dataclass
@@ -30,17 +50,12 @@ class LinkResult:
     datasets: int = 0
     embedded: int = 0  # texts run through the model (0 when nothing changed)
     cached: int = 0
-    links: int = 0
+    links: int = 0  # cross-source links (cw:relatedDataset)
+    same_source_links: int = 0  # links within a source (cw:relatedInSource)
+    reasons: int = 0  # cw:reason nodes written (the similarity is not one: it is cw:score)
     duplicates: int = 0  # likely-duplicate pairs proposed for review
     run: str = ""
     timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Link:
-    source: str
-    target: str
-    score: float
 
 
 @dataclass(frozen=True)
@@ -55,40 +70,6 @@ class DuplicateCandidate:
 
 DUPLICATE_COSINE = 0.95
 DUPLICATE_DESCRIPTION = 0.9
-
-
-def find_links(
-    summaries: list[DatasetSummary],
-    index: VectorIndex,
-    vectors: np.ndarray,
-    *,
-    threshold: float,
-    top_k: int,
-) -> list[Link]:
-    """For each dataset, its ``top_k`` most similar datasets from OTHER sources above threshold."""
-    if not summaries:
-        return []
-    sources = [s.source for s in summaries]
-    search_k = min(len(summaries), max(top_k * 10, 50))
-    scores, ids = index.search(vectors, search_k)
-    links: list[Link] = []
-    for i, s in enumerate(summaries):
-        kept = 0
-        targets: set[str] = set()
-        for score, j in zip(scores[i], ids[i]):
-            if j < 0 or j == i or sources[j] == sources[i]:
-                continue
-            other = summaries[j].iri
-            if other == s.iri or other in targets:
-                continue  # the same dataset seen in another catalog, or already linked
-            if score < threshold:
-                break
-            targets.add(other)
-            links.append(Link(s.iri, other, round(float(score), 4)))
-            kept += 1
-            if kept >= top_k:
-                break
-    return links
 
 
 def _norm(text: str) -> str:
@@ -123,15 +104,53 @@ def find_duplicates(
     return [found[pair] for pair in sorted(found)]
 
 
+def _link_triples(ln: RankedLink, run: URIRef) -> list[tuple[object, object, object]]:
+    """One link node with its scores, provenance and reasons (deterministic IRIs)."""
+    a, b = URIRef(ln.source), URIRef(ln.target)
+    node = URIRef(f"{BASE}link/{short_hash(ln.source, ln.target)}")
+    triples: list[tuple[object, object, object]] = [
+        (a, CW.relatedInSource if ln.same_source else CW.relatedDataset, b),
+        (node, RDF.type, CW.DatasetLink),
+        (node, CW.linkSource, a),
+        (node, CW.linkTarget, b),
+        (node, CW.linkScope, Literal("same-source" if ln.same_source else "other-source")),
+        (node, CW.score, Literal(f"{ln.score:.4f}", datatype=XSD.decimal)),
+        (node, CW.rankScore, Literal(f"{ln.rank:.4f}", datatype=XSD.decimal)),
+        (node, CW.method, Literal(METHOD)),
+        (node, CW.model, Literal(MODEL_NAME)),
+        (node, PROV.wasGeneratedBy, run),
+    ]
+    for reason in ln.reasons:
+        if reason.kind == SIMILARITY:
+            continue  # it is cw:score
+        r = URIRef(f"{node}/reason/{reason.kind}")
+        triples += [  # no rdf:type: the range of cw:reason says it (a triple less per reason)
+            (node, CW.reason, r),
+            (r, CW.reasonKind, Literal(reason.kind)),
+            (r, RDFS.label, Literal(reason.label)),
+            (r, CW.weight, Literal(f"{reason.weight:.4f}", datatype=XSD.decimal)),
+        ]
+        for term, shown in list(zip(reason.terms, reason.values))[:MAX_SHARED_VALUES]:
+            triples.append((r, CW.sharedValue, URIRef(term) if _is_iri(term) else Literal(shown)))
+    return triples
+
+
+def _is_iri(term: str) -> bool:
+    return term.startswith(("http://", "https://", "urn:"))
+
+
 def link(
     data_dir: Path,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     top_k: int = DEFAULT_TOP_K,
+    top_k_same: int = DEFAULT_TOP_K_SAME,
     store: GraphStore | None = None,
     progress: bool = False,
 ) -> LinkResult:
-    """Embed what changed, rebuild the vector index and replace the links graph."""
+    """Embed what changed, rebuild the vector index, rank related datasets with their reasons
+    and replace the links graph. ``threshold``: the least cosine of a link across sources, the
+    least ranking score of one within a source (``kg.linking.related.rank_related``)."""
     dirs = DataDir(Path(data_dir)).ensure()
     own_store = store is None
     store = store or GraphStore(dirs.store)
@@ -140,6 +159,9 @@ def link(
     summaries = [s for s in dataset_summaries(store) if s.title or s.description]
     result.datasets = len(summaries)
     result.timings["read"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    facts = read_facts(store, summaries)
+    result.timings["facts"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     embedder = Embedder(dirs.index / "embeddings.sqlite")
@@ -152,38 +174,38 @@ def link(
     t0 = time.perf_counter()
     index = VectorIndex([s.key for s in summaries], vectors)
     index.save(dirs.index)
-    links = find_links(summaries, index, vectors, threshold=threshold, top_k=top_k)
+    links = rank_related(summaries, facts, index, vectors, threshold=threshold, top_k=top_k, top_k_same=top_k_same)
+    # curator decisions always win: rejected pairs go, accepted ones are marked or added
+    links, curated = curate_links(dirs, links, lookup=pair_lookup(summaries, index))
     duplicates = find_duplicates(summaries, index, vectors)
-    result.links = len(links)
+    result.links = sum(1 for ln in links if not ln.same_source)
+    result.same_source_links = len(links) - result.links
     result.duplicates = len(duplicates)
     result.timings["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     run = URIRef(
         f"{BASE}run/link/"
-        + short_hash(MODEL_NAME, str(threshold), str(top_k), *(s.key + text_hash(t) for s, t in zip(summaries, texts)))
+        + short_hash(
+            MODEL_NAME, str(threshold), str(top_k), str(top_k_same), ranking_settings(),
+            *(s.key + text_hash(t) + text_hash(f.fingerprint()) for s, t, f in zip(summaries, texts, facts)),
+        )  # fmt: skip
     )
     result.run = str(run)
     triples: list[tuple[object, object, object]] = [
         (run, RDF.type, PROV.Activity),
         (run, CW.method, Literal(METHOD)),
         (run, CW.model, Literal(MODEL_NAME)),
+        (run, CW.rankMethod, Literal(RANK_VERSION)),
         (run, CW.threshold, Literal(str(threshold), datatype=XSD.decimal)),
         (run, CW.topK, Literal(top_k)),
+        (run, CW.topKSameSource, Literal(top_k_same)),
     ]
     for ln in links:
-        a, b = URIRef(ln.source), URIRef(ln.target)
-        node = URIRef(f"{BASE}link/{short_hash(ln.source, ln.target)}")
-        triples += [
-            (a, CW.relatedDataset, b),
-            (node, RDF.type, CW.DatasetLink),
-            (node, CW.linkSource, a),
-            (node, CW.linkTarget, b),
-            (node, CW.score, Literal(f"{ln.score:.4f}", datatype=XSD.decimal)),
-            (node, CW.method, Literal(METHOD)),
-            (node, CW.model, Literal(MODEL_NAME)),
-            (node, PROV.wasGeneratedBy, run),
-        ]
+        link_triples = _link_triples(ln, run)
+        result.reasons += sum(1 for t in link_triples if t[1] == CW.reason)
+        triples += link_triples
+    triples += curated
     dup_triples: list[tuple[object, object, object]] = []
     for d in duplicates:
         node = URIRef(f"{BASE}duplicate/{short_hash(d.a, d.b)}")
@@ -198,7 +220,11 @@ def link(
             (node, PROV.wasGeneratedBy, run),
         ]
     store.replace_graphs(
-        {LINKS_GRAPH: "\n".join(nt_lines(triples)), DUPLICATES_GRAPH: "\n".join(nt_lines(dup_triples))}
+        {
+            LINKS_GRAPH: "\n".join(nt_lines(triples)),
+            DUPLICATES_GRAPH: "\n".join(nt_lines(dup_triples)),
+            **decisions_graph(dirs),
+        }
     )
     if dirs.store.exists() and store.path == dirs.store:
         store.checkpoint(dirs.checkpoints)
