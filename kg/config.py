@@ -34,6 +34,12 @@ class DataDir:
         return self.root / "index"
 
     @property
+    def link_decisions(self) -> Path:
+        """Curators' decisions on related-dataset links (kg.linking.curation): outside the store,
+        so they survive rebuilding it."""
+        return self.root / "curation" / "link-decisions.jsonl"
+
+    @property
     def errors_log(self) -> Path:
         return self.root / "errors.jsonl"
 

@@ -25,6 +25,7 @@ DCAT_US = Namespace("http://data.resources.gov/ontology/dcat-us#")  # as the off
 DATACITE = Namespace("http://purl.org/spar/datacite/")
 
 LINKS_GRAPH = BASE + "graph/links"
+LINK_DECISIONS_GRAPH = BASE + "graph/link-decisions"  # curators' accept/reject of links (kg.linking.curation)
 DUPLICATES_GRAPH = BASE + "graph/duplicates"  # likely duplicates proposed for review, never merged
 RUNS_GRAPH = BASE + "graph/runs"  # wall-clock run log: excluded from the canonical hash
 ONTOLOGY_GRAPH = BASE + "graph/ontology"

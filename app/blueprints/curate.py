@@ -37,7 +37,7 @@ from flask import (
 )
 from rdflib.namespace import DCTERMS, FOAF
 
-from app.auth import current_user, login_required, protect
+from app.auth import current_user, login_required, protect, safe_next
 from app.services import NoDataError
 from kg.alignment.align import SHARED_SOURCE, record_terms
 from kg.alignment.decisions import DecisionError, bulk_accept, decide, edit, list_versions, load_version
@@ -53,6 +53,7 @@ from kg.alignment.sssom import (
 )
 from kg.alignment.workspace import Impact, PublishRefused, Workspace
 from kg.config import DataDir
+from kg.linking import curation
 from kg.namespaces import BASE, CW
 from kg.store import GraphStore
 
@@ -610,3 +611,163 @@ def export(name: str):  # type: ignore[no-untyped-def]
         path = ws.draft_path(name) if ws.has_draft(name) else ws.published_path(name)
         return _tsv(path.read_bytes(), f"{name}.draft.sssom.tsv")
     return _tsv(ws.published_path(name).read_bytes(), f"{name}.sssom.tsv")
+
+
+# =================================================================================================
+# --- related-dataset links (issue 5, point 4): review queue and decisions ------------------------
+# =================================================================================================
+#
+# The machine's links (graph/links of the newest checkpoint) that no curator has decided on, one
+# per undirected pair, links across labs first and best score first; Accept or Reject (a rejection
+# needs a comment). A decision is appended to {data}/curation/link-decisions.jsonl
+# (kg.linking.curation), then graph/link-decisions is rewritten in the primary store and a
+# checkpoint made, as Publish does, so /sparql and landing pages see it at once. The file is the
+# record: when another process holds the store the decision is kept and the graph is brought up to
+# date by the next decision or `kg link`.
+
+LINK_PAGE = 50
+RECENT_DECISIONS = 50
+
+_infos_lock = threading.Lock()
+_infos_cache: OrderedDict[str, tuple[dict[str, curation.DatasetInfo], list[curation.StoredLink]]] = OrderedDict()
+
+
+def _data_dirs() -> DataDir:
+    return DataDir(Path(current_app.config["DATA_DIR"]))
+
+
+def _checkpoint_facts(store: GraphStore) -> tuple[dict[str, curation.DatasetInfo], list[curation.StoredLink]]:
+    """Titles and labs of the stored datasets and the machine's links, read once per checkpoint
+    (a checkpoint never changes; a new one has a new path)."""
+    key = str(store.path)
+    with _infos_lock:
+        if key in _infos_cache:
+            _infos_cache.move_to_end(key)
+            return _infos_cache[key]
+    facts = (curation.dataset_infos(store), curation.machine_links(store))
+    with _infos_lock:
+        _infos_cache[key] = facts
+        while len(_infos_cache) > 4:
+            _infos_cache.popitem(last=False)
+    return facts
+
+
+def _offset() -> int:
+    try:
+        return max(0, int(request.args.get("offset", "0")))
+    except ValueError:
+        return 0
+
+
+def _links_view(lab: str | None, offset: int, error: str | None = None, form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    store = _read_store()
+    problem = None
+    try:
+        decisions = curation.load_decisions(_data_dirs())
+    except curation.LinkDecisionError as exc:
+        decisions, problem = {}, str(exc)
+    infos, machine = _checkpoint_facts(store) if store is not None else ({}, [])
+    rows: list[curation.QueueItem] = []
+    labs: list[str] = []
+    if store is not None and problem is None:
+        everything = curation.review_queue(store, decisions, infos, links=machine)
+        labs = sorted({lab_name for q in everything for ds in (q.source, q.target)
+                       for lab_name in (infos[ds].labs if ds in infos else ())})  # fmt: skip
+        rows = [q for q in everything if lab in _labs_of(infos, q)] if lab else everything
+    recent = sorted(decisions.values(), key=lambda d: (d.at, d.pair), reverse=True)
+    counts = Counter(d.status for d in decisions.values())
+    return {
+        "rows": rows[offset : offset + LINK_PAGE],
+        "total": len(rows),
+        "offset": offset,
+        "page": LINK_PAGE,
+        "lab": lab or "",
+        "labs": labs,
+        "infos": infos,
+        "recent": recent[:RECENT_DECISIONS],
+        "counts": {"accepted": counts.get("accepted", 0), "rejected": counts.get("rejected", 0)},
+        "no_data": store is None,
+        "problem": problem,
+        "error": error,
+        "form": form or {},
+        "here": "links",
+    }
+
+
+def _labs_of(infos: dict[str, curation.DatasetInfo], item: curation.QueueItem) -> set[str]:
+    return {name for ds in (item.source, item.target) if ds in infos for name in infos[ds].labs}
+
+
+@bp.get("/curate/links")
+@login_required("curator")
+def link_queue():  # type: ignore[no-untyped-def]
+    view = _links_view(request.args.get("lab") or None, _offset())
+    return render_template("curate_links.html", **view), 500 if view["problem"] else 200
+
+
+def _resolve(store: GraphStore, field_name: str, ref: str) -> str:
+    """A dataset IRI for what the form gave (an IRI, a DOI or a record key); the form's text when it
+    is not stored, so :func:`curation.record_decision` names the field and the reason."""
+    ref = ref.strip()
+    if not ref:
+        return ref
+    found = curation.resolve_dataset(store, ref)
+    if found is not None:
+        return found
+    if ref.lower().startswith(("http://", "https://")):
+        return ref
+    raise curation.LinkDecisionError(field_name, f"{ref[:200]!r} is not a stored dataset's IRI, DOI or record key")
+
+
+def _write_link_decisions(dirs: DataDir) -> str | None:
+    """Rewrite graph/link-decisions in the primary store and make a checkpoint; a reason when it
+    could not be done (the decision itself is in the file either way)."""
+    if not dirs.store.exists():
+        return f"there is no store in {dirs.root} yet"
+    with _thread_lock:  # one opening of the primary store per process (Publish holds it too)
+        try:
+            store = GraphStore(dirs.store)
+        except OSError:
+            return "the store is in use by another process (an ingest, link or harvest?)"
+        try:
+            curation.write_decisions_graph(store, dirs)
+        except curation.LinkDecisionError as exc:  # a hand-edited file gone wrong
+            return str(exc)
+        finally:
+            store.close()
+    return None
+
+
+def _title(infos: dict[str, curation.DatasetInfo], iri: str) -> str:
+    info = infos.get(iri)
+    return (info.title if info and info.title else iri)[:120]
+
+
+@bp.post("/curate/links/decide")
+@login_required("curator")
+def link_decide():  # type: ignore[no-untyped-def]
+    """Accept or reject the link between two datasets. Form fields: ``source`` and ``target`` (a
+    dataset IRI, DOI or record key), ``status`` (``accepted`` or ``rejected``), ``comment``
+    (required to reject), ``next`` (a path on this site to return to, else the queue)."""
+    form = {name: request.form.get(name, "") for name in ("source", "target", "status", "comment", "next")}
+    back = safe_next(form["next"], url_for("curate.link_queue"))
+    store = _read_store()
+    if store is None:
+        abort(503, description="no data is stored yet: run `kg ingest PATH` and `kg link` first")
+    dirs = _data_dirs()
+    try:
+        source = _resolve(store, "source", form["source"])
+        target = _resolve(store, "target", form["target"])
+        decision = curation.record_decision(dirs, source, target, form["status"], curator=_reviewer(),
+                                            comment=form["comment"], store=store)  # fmt: skip
+    except curation.LinkDecisionError as exc:
+        view = _links_view(request.args.get("lab") or None, _offset(), error=f"Nothing was recorded: {exc}", form=form)
+        return render_template("curate_links.html", **view), 400
+    infos, _ = _checkpoint_facts(store)
+    verb = "Accepted" if decision.status == "accepted" else "Rejected"
+    flash(f"{verb} the link “{_title(infos, decision.source)}” — “{_title(infos, decision.target)}”.", "ok")
+    not_written = _write_link_decisions(dirs)
+    if not_written:
+        flash(f"The decision is recorded, but SPARQL and landing pages show it only after the next "
+              f"decision or `kg link`: {not_written}.", "error")  # fmt: skip
+    return redirect(back, code=303)
