@@ -336,7 +336,9 @@ def test_landing_page_and_api_show_concepts_with_labels_and_hierarchy(linked_dem
     assert "Instrument types</a> › <a" in page and "Neutron scattering instruments</a> › <a" in page
     assert "Neutron diffraction</a>" in page and "the lab's term: neutron diffraction" in page
     html = client.get(f"/search?q=neutron+scattering+instruments&concept={NEUTRON_SCATTERING}").get_data(as_text=True)
-    assert "about Neutron scattering instruments" in html and "found by the concept Neutron scattering instruments" in html
+    # the chosen concept is a checked filter, by its label; each hit says which concept found it
+    assert f'name="concept" value="{NEUTRON_SCATTERING}" checked> Neutron scattering instruments' in html
+    assert "found by the concept Neutron scattering instruments" in html
 
 
 def test_the_curator_commands_refuse_a_clash_and_publish_a_good_change(tmp_path: Path, demo_store: Path,

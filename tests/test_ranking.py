@@ -103,3 +103,17 @@ def test_the_benchmark_corpus_has_name_mentions() -> None:
     counts = mention_counts(summaries)
     top = {summaries[i].title for i in np.argsort(-counts)[:10]}
     assert {"ImageNet", "COCO", "MNIST"} <= top
+
+
+def test_a_query_embedding_is_what_the_model_encodes_and_is_kept() -> None:
+    from kg.linking import embedder as emb
+
+    long_text = " ".join(["Neutron scattering measurements of magnetic excitations in layered oxides"] * 30)
+    texts = ["soil moisture", "I want to train a parser on treebanks", long_text]
+    model = emb.load_model()
+    expected = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    e = emb.Embedder()
+    for text, want in zip(texts, expected):
+        got = e.embed_query(text)
+        assert np.allclose(got, want, atol=1e-5)
+        assert e.embed_query(text) is got  # the second time from memory
