@@ -173,12 +173,38 @@ def duplicates(data_dir: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Flask's development server with reloading off.")
-def serve(data_dir: Path, host: str, port: int, debug: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes. 1: waitress (8 threads); more: gunicorn with that many processes of 4 threads "
+    "(one per core: a search is mostly the model, which one process runs on one core at a time).",
+)
+def serve(data_dir: Path, host: str, port: int, debug: bool, workers: int) -> None:
     """Serve the web UI, /sparql and /api on http://HOST:PORT."""
-    _serve(data_dir, host, port, debug)
+    _serve(data_dir, host, port, debug, workers=workers)
 
 
-def _serve(data_dir: Path, host: str, port: int, debug: bool = False) -> None:
+class _Gunicorn:
+    """gunicorn run from code (its documented custom-application pattern), gthread workers."""
+
+    @staticmethod
+    def run(app_factory, options: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+        from gunicorn.app.base import BaseApplication
+
+        class Application(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self):  # type: ignore[no-untyped-def]
+                return app_factory()
+
+        Application().run()
+
+
+def _serve(data_dir: Path, host: str, port: int, debug: bool = False, *, workers: int = 1) -> None:
     # One thread per request already: BLAS and OpenMP pools of their own (numpy, torch, faiss)
     # would oversubscribe the cores. Measured with bench/search_load.py, 8 clients on 2 cores:
     # 20 → 45 searches/s. Set before numpy loads.
@@ -186,14 +212,20 @@ def _serve(data_dir: Path, host: str, port: int, debug: bool = False) -> None:
         os.environ.setdefault(var, "1")
     from app import create_app
 
-    app = create_app({"DATA_DIR": str(data_dir)})
     click.echo(f"Crosswalk on http://{host}:{port}/  (data: {data_dir})")
     if debug:
-        app.run(host=host, port=port, debug=False, threaded=True)
+        create_app({"DATA_DIR": str(data_dir)}).run(host=host, port=port, debug=False, threaded=True)
+    elif workers > 1:
+        # each process loads its own app (model, store checkpoint, index) after the fork
+        _Gunicorn.run(
+            lambda: create_app({"DATA_DIR": str(data_dir)}),
+            {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,
+             "timeout": 120, "accesslog": None, "errorlog": "-", "loglevel": "warning"},
+        )  # fmt: skip
     else:
         from waitress import serve as waitress_serve
 
-        waitress_serve(app, host=host, port=port, threads=8, ident="crosswalk")
+        waitress_serve(create_app({"DATA_DIR": str(data_dir)}), host=host, port=port, threads=8, ident="crosswalk")
 
 
 @main.command()

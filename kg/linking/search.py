@@ -11,6 +11,7 @@ combine with OR, facets with AND.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -161,6 +162,7 @@ class Searcher:
             [prior.get(k, 0.0) for k in (self.index.keys if self.index is not None else [])], np.float32
         )
         self._facet_values = {k: self._values_of(s) for k, s in self.summaries.items()}
+        self._hits = {k: _hit(s, 0.0, []) for k, s in self.summaries.items()}  # copied per query
         self._suggest_keys, self._suggest_rows, self._suggest_ranks, self._suggestions = self._suggest_index()
 
     def _hybrid(self, query: str, qv: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
@@ -173,6 +175,12 @@ class Searcher:
         best = np.argsort(-fused)[:CANDIDATES]
         keys = self.index.keys  # type: ignore[union-attr]
         return {keys[int(i)]: float(fused[int(i)]) for i in best if keys[int(i)] in self.summaries}, fused
+
+    def _hit(self, key: str, score: float, matched_concepts: list[str]) -> Hit:
+        hit = Hit.__new__(Hit)  # a shallow copy (copy.copy costs 5x): derived fields computed once
+        hit.__dict__.update(self._hits[key].__dict__)
+        hit.score, hit.matched_concepts = score, matched_concepts
+        return hit
 
     def _matrix(self) -> np.ndarray:
         if self._vectors is None:
@@ -231,10 +239,13 @@ class Searcher:
             return SearchResult(query, [], 0, {name: [] for name in FACETS}, chosen, sort, offset)
         candidates, named = self._ranked(query, mode)
         values = self._facet_values
-        selected = [h for h in candidates if self._passes(values[h.key], chosen)]
+        selected = [h for h in candidates if self._passes(values[h.key], chosen)] if chosen else candidates
         facets = {
             name: self._facet_counts(
-                name, [h for h in candidates if self._passes(values[h.key], chosen, but=name)], chosen, named
+                name,
+                [h for h in candidates if self._passes(values[h.key], chosen, but=name)] if chosen else candidates,
+                chosen,
+                named,
             )
             for name in FACETS
         }
@@ -277,11 +288,10 @@ class Searcher:
                 dense[key] = float(everything[position]) if mode == "hybrid" else float(self.index.vector(key) @ qv)
         candidates: list[Hit] = []
         for key, score in dense.items():
-            s = self.summaries[key]
             # hybrid scores are z-scores (one standard deviation = 1.0)
             bonus = TITLE_MATCH_BONUS if mode == "hybrid" and nq and self._titles.get(key) == nq else 0.0
             bonus += CONCEPT_BONUS if key in by_concept else 0.0
-            candidates.append(_hit(s, score + bonus, by_concept.get(key, [])))
+            candidates.append(self._hit(key, score + bonus, by_concept.get(key, [])))
         candidates.sort(key=lambda h: (-h.score, h.key))
         # One dataset listed by two catalogs (same DOI or identifier URL) is one hit.
         seen: set[str] = set()
@@ -432,6 +442,7 @@ class Searcher:
 
 
 def _hit(s: DatasetSummary, score: float, matched_concepts: list[str]) -> Hit:
+    """A hit for ``s``; the Searcher keeps one per dataset and copies it (``Searcher._hit``)."""
     return Hit(
         key=s.key,
         iri=s.iri,
@@ -460,10 +471,24 @@ def query_stems(query: str) -> frozenset[str]:
     return frozenset(_singular(w) for w in words if len(w) > 1 and w not in STOPWORDS_EN)
 
 
+@functools.lru_cache(maxsize=1024)
+def _stem_words(stems: frozenset[str]) -> re.Pattern[str]:
+    """The words that can be a form of one of ``stems``: each begins with the stem less its last
+    letter ("study" → "studies"), so only those are put through ``_singular``."""
+    prefixes = sorted({s[:-1] if len(s) > 1 else s for s in stems}, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*", re.IGNORECASE)
+
+
 def _matches(text: str, stems: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of each word of ``text`` that is a form of one of ``stems`` (the same
+    words ``_WORD`` finds; a test compares them)."""
     if not stems:
         return []
-    return [(m.start(), m.end(), stem) for m in _WORD.finditer(text) if (stem := _singular(m.group().lower())) in stems]
+    return [
+        (m.start(), m.end(), stem)
+        for m in _stem_words(stems).finditer(text)
+        if (stem := _singular(m.group().lower())) in stems
+    ]
 
 
 def _segments(
