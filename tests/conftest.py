@@ -67,3 +67,26 @@ def counting_server() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+BROWSER_BINARY = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian chromium through Playwright; skipped (never faked) when it is not installed.
+
+    Under CI (CI=true) a missing browser is a failure: .ci/install-browser must have installed it.
+    """
+    if not BROWSER_BINARY.exists():
+        message = f"{BROWSER_BINARY} is missing: run `bash .ci/install-browser` (Debian's chromium package)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'"
+    )
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(BROWSER_BINARY), headless=True)
+        yield chromium
+        chromium.close()

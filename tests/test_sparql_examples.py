@@ -335,40 +335,32 @@ def live(ingested: tuple[Path, IngestResult]) -> Iterator[str]:
         app.extensions["crosswalk"].sparql().close()
 
 
-def test_editor_runs_an_example_and_every_request_stays_on_this_host(live: str) -> None:
+def test_editor_runs_an_example_and_every_request_stays_on_this_host(live: str, browser) -> None:  # type: ignore[no-untyped-def]
     if not (VENDOR / "yasgui.min.js").is_file():
         pytest.skip(NOT_BUILT)
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("no browser: /usr/bin/chromium is missing (bash .ci/install-browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     requests: list[str] = []
     problems: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on(
-                "console",
-                lambda m: m.type == "error" and "favicon.ico" not in str(m.location) and problems.append(m.text),
-            )
-            page.goto(live + "/sparql", wait_until="networkidle")
-            assert page.locator("#query-editor .CodeMirror").count() == 1 and page.locator("#query").is_hidden()
-            page.get_by_role("button", name="Run: Datasets without a licence").click()
-            rows = page.get_by_role("region", name="Results").locator("table tbody tr")
-            rows.first.wait_for()
-            assert rows.count() == 16
-            assert page.locator("#results-status").inner_text().startswith("16 rows")
-            # prefix completion: a prefixed name gets its PREFIX line from our table
-            page.get_by_role("button", name="Open in editor: Datasets per lab").click()
-            page.keyboard.press("Control+a")
-            page.keyboard.type("SELECT * WHERE { ?d a prov:")
-            page.wait_for_function("document.querySelector('#query').value.startsWith('PREFIX prov:')")
-            assert page.locator("#query").input_value().startswith(f"PREFIX prov: <{PREFIXES['prov']}>")
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.goto(live + "/sparql", wait_until="networkidle")
+        assert page.locator("#query-editor .CodeMirror").count() == 1 and page.locator("#query").is_hidden()
+        page.get_by_role("button", name="Run: Datasets without a licence").click()
+        rows = page.get_by_role("region", name="Results").locator("table tbody tr")
+        rows.first.wait_for()
+        assert rows.count() == 16
+        assert page.locator("#results-status").inner_text().startswith("16 rows")
+        # prefix completion: a prefixed name gets its PREFIX line from our table
+        page.get_by_role("button", name="Open in editor: Datasets per lab").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.type("SELECT * WHERE { ?d a prov:")
+        page.wait_for_function("document.querySelector('#query').value.startsWith('PREFIX prov:')")
+        assert page.locator("#query").input_value().startswith(f"PREFIX prov: <{PREFIXES['prov']}>")
+    finally:
+        context.close()
     assert not problems, problems
     others = sorted({u for u in requests if urlsplit(u).netloc != urlsplit(live).netloc})
     assert not others, f"requests left {live}: {others}"

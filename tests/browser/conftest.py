@@ -11,7 +11,6 @@ own assertions. ``shot("step")`` saves a full-page screenshot as
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
@@ -27,7 +26,6 @@ from werkzeug.serving import make_server
 from tests.browser.pages import CURATOR, PASSWORD, TIMEOUT_MS
 from tests.conftest import ROOT, corpus_path
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "_artifacts" / "screenshots"
 MAPPINGS = ROOT / "ontologies" / "mappings"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -140,24 +138,8 @@ def live_server(browser_data: Path) -> Iterator[str]:
 # --- the browser ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian chromium through Playwright; skipped (never faked) when it is not installed.
-
-    Under CI (CI=true) a missing browser is a failure: .ci/install-browser must have installed it.
-    """
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: run `bash .ci/install-browser` (Debian's chromium package)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'"
-    )
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
+# `browser` (one Playwright chromium for the whole session) is in tests/conftest.py: the
+# SPARQL editor's test outside this directory uses it too (two sync Playwrights cannot run at once).
 
 
 @pytest.fixture
