@@ -248,6 +248,42 @@ def stats(data_dir: Path) -> None:
 
 @main.command()
 @data_dir_option
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def backup(data_dir: Path, out: Path) -> None:
+    """Back up the data directory into the new directory OUT, also while it is in use: a
+    consistent copy of the store (of its newest checkpoint when another process writes it), the
+    raw records, the embedding cache, curators' decisions, users and harvest state."""
+    from kg.backup import BackupError
+    from kg.backup import backup as run_backup
+
+    try:
+        r = run_backup(data_dir, out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup {r.path}: {r.records} records, {r.quads} quads, {r.raw_files} raw files, "
+               f"store from the {r.store_from}; canonical hash {r.canonical_hash} ({r.seconds:.1f} s)")  # fmt: skip
+
+
+@main.command()
+@data_dir_option
+@click.argument("backup_dir", metavar="BACKUP", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore(data_dir: Path, backup_dir: Path) -> None:
+    """Restore a `kg backup` into the data directory: checks the copy against its manifest, keeps
+    the store it replaces beside it (store.replaced-…), makes a checkpoint so a running server
+    reads the restored graph. Run `kg link` afterwards to rebuild the vector index."""
+    from kg.backup import BackupError
+    from kg.backup import restore as run_restore
+
+    try:
+        r = run_restore(backup_dir, data_dir)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {r.records} records, {r.quads} quads into {r.path} (hash {r.canonical_hash}); "
+               "next: `kg link` to rebuild the search index")  # fmt: skip
+
+
+@main.command()
+@data_dir_option
 @click.option("--format", "fmt", type=click.Choice(["nquads"]), default="nquads", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def export(data_dir: Path, fmt: str, output: Path | None) -> None:
