@@ -423,6 +423,11 @@ def crosswalk_preview(inventory: Path, crosswalk_file: Path, limit: int, as_turt
     sys.exit(EXIT_LIFT_ERRORS if preview.errors else 0)
 
 
+_json_out_option = click.option(
+    "--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures here."
+)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Measure the system on public benchmarks (../shared/eval)."""
@@ -445,7 +450,7 @@ def eval_group() -> None:
 )
 @click.option("--mode", "modes", multiple=True, type=click.Choice(["lexical", "dense", "hybrid"]),
               help="Runs to score (default: all three).")  # fmt: skip
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures here.")
+@_json_out_option
 def eval_search(benchmark: Path, data_dir: Path, modes: tuple[str, ...], json_out: Path | None) -> None:
     """Ingest the DataFinder corpus as a data.json catalog through the normal pipeline and score
     every query through the normal search path: nDCG@10, Recall@100, MRR per run."""
@@ -500,7 +505,7 @@ def eval_search(benchmark: Path, data_dir: Path, modes: tuple[str, ...], json_ou
     help="Where the catalog (without isPartOf) is ingested (kept, so a re-run re-embeds nothing).",
 )
 @click.option("--k", type=int, default=10, show_default=True, help="Related datasets read per child.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the figures here.")
+@_json_out_option
 def eval_links(corpus: Path, catalog: str, data_dir: Path, k: int, json_out: Path | None) -> None:
     """Ingest a data.json catalog with isPartOf hidden, link it, and score each child's top-k
     related datasets against its parent and siblings: hit rate, set recall, parent recall."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import threading
@@ -90,3 +91,20 @@ def browser() -> Iterator[object]:
         chromium = pw.chromium.launch(executable_path=str(BROWSER_BINARY), headless=True)
         yield chromium
         chromium.close()
+
+
+@contextlib.contextmanager
+def serve_app(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The Flask app on a loopback port in a thread (werkzeug, threaded); its base URL. On exit
+    the server stops and the app's services (SPARQL workers, store) are released."""
+    from werkzeug.serving import make_server
+
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        thread.join(5)
+        app.extensions["crosswalk"].close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -16,14 +15,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from kg.alignment.concepts import concept_index
 from kg.linking.corpus import format_label, licence_label
 from kg.linking.linker import link
 from kg.pipeline import Ingestor
-from tests.conftest import corpus_path
+from tests.conftest import corpus_path, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 OWN_CATALOG = ROOT / "tests" / "data" / "search-features.data.json"
@@ -54,11 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     link(data)
     app = create_app({"DATA_DIR": str(data), "SPARQL_TIMEOUT_S": 5})
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with serve_app(app) as url:
+        yield url
 
 
 def get(url: str) -> tuple[int, str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +20,6 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from kg import __version__
@@ -35,7 +33,7 @@ from kg.sparql.examples import EXAMPLE_CONCEPT, EXAMPLES, PREFIXES, example
 from kg.store import GraphStore
 from kg.store.oxigraph import latest_checkpoint
 from kg.validation.summary import summarise
-from tests.conftest import ROOT, corpus_path
+from tests.conftest import ROOT, corpus_path, serve_app
 
 FCC = "datajson-agencies/fcc.data.json"
 VENDOR = ROOT / "app" / "static" / "vendor" / "yasgui"
@@ -324,15 +322,8 @@ def test_build_ui_put_the_pinned_yasgui_in_static(client) -> None:  # type: igno
 @pytest.fixture
 def live(ingested: tuple[Path, IngestResult]) -> Iterator[str]:
     app = create_app({"DATA_DIR": str(ingested[0]), "SPARQL_TIMEOUT_S": 20, "SPARQL_WORKERS": 1})
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{http.server_port}"
-    finally:
-        http.shutdown()
-        thread.join(5)
-        app.extensions["crosswalk"].sparql().close()
+    with serve_app(app) as url:
+        yield url
 
 
 def test_editor_runs_an_example_and_every_request_stays_on_this_host(live: str, browser) -> None:  # type: ignore[no-untyped-def]

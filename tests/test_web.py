@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from werkzeug.serving import make_server
 
 from app import create_app
 from kg.linking.linker import link
 from kg.pipeline import Ingestor
-from tests.conftest import corpus_path
+from tests.conftest import corpus_path, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,11 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     link(data)
     app = create_app({"DATA_DIR": str(data), "SPARQL_TIMEOUT_S": 5})
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with serve_app(app) as url:
+        yield url
 
 
 def get(url: str, accept: str | None = None) -> tuple[int, str, str]:

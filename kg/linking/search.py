@@ -267,28 +267,25 @@ class Searcher:
     def _ranked(self, query: str, mode: str) -> tuple[list[Hit], set[str]]:
         """Every candidate in relevance order (one per dataset IRI) and the concepts the query names."""
         assert self.index is not None
-        # the hybrid ranking embeds the query's focus (without "I want to…"); the dense run, a
-        # baseline for evaluation, embeds the query as typed
-        qv = self.embedder.embed_query(query_focus(query) if mode == "hybrid" else query)
         nq = _norm(query)
         dense: dict[str, float] = {}
         everything = np.zeros(0, dtype=np.float32)
-        if mode == "dense":
+        if mode == "dense":  # a baseline for evaluation: the query embedded as typed
+            qv = self.embedder.embed_query(query)
             scores, ids = self.index.search(qv[None, :], CANDIDATES)
             for score, i in zip(scores[0], ids[0]):
                 if i >= 0 and self.index.keys[i] in self.summaries:  # indexed but no longer stored: skipped
                     dense[self.index.keys[i]] = float(score)
         if mode == "lexical":
             dense = self._lexical_only(self.lexical.search(query, CANDIDATES))
-        elif mode == "hybrid":
-            dense, everything = self._hybrid(query, qv)
-        # datasets tagged with a concept the query names, or with a narrower one
+        elif mode == "hybrid":  # the query's focus is embedded (without "I want to…")
+            dense, everything = self._hybrid(query, self.embedder.embed_query(query_focus(query)))
+        # hybrid: datasets tagged with a concept the query names, or with a narrower one
         named = self.concepts.match_query(query) if mode == "hybrid" else set()
         by_concept = {k: sorted(named & e) for k, e in self._expanded.items() if named & e}
         for key in by_concept:
             if key not in dense and key in self.index.position:
-                position = self.index.position[key]
-                dense[key] = float(everything[position]) if mode == "hybrid" else float(self.index.vector(key) @ qv)
+                dense[key] = float(everything[self.index.position[key]])
         candidates: list[Hit] = []
         for key, score in dense.items():
             # hybrid scores are z-scores (one standard deviation = 1.0)

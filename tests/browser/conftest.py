@@ -14,17 +14,15 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser.pages import CURATOR, PASSWORD, TIMEOUT_MS
-from tests.conftest import ROOT, corpus_path
+from tests.conftest import ROOT, corpus_path, serve_app
 
 SCREENSHOTS = ROOT / "tests" / "_artifacts" / "screenshots"
 MAPPINGS = ROOT / "ontologies" / "mappings"
@@ -127,12 +125,8 @@ def live_server(browser_data: Path) -> Iterator[str]:
     app = create_app(
         {"DATA_DIR": str(browser_data), "MAPPINGS_DIR": str(browser_data.parent / "mappings"), "SPARQL_TIMEOUT_S": 10}
     )
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    app.extensions["crosswalk"].close()
+    with serve_app(app) as url:
+        yield url
 
 
 # --- the browser ---------------------------------------------------------------------------------
