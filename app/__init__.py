@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["crosswalk"] = Services(app.config)
 
     from app import auth
-    from app.blueprints import curate, dataset, home, quality, search, sparql
+    from app.blueprints import admin, curate, dataset, home, quality, search, sparql
 
     auth.init_app(app)  # signing key, cookie settings, /login and /logout
 
@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(curate.bp)
+    app.register_blueprint(admin.bp)
 
     @app.get("/favicon.ico")
     def favicon():  # type: ignore[no-untyped-def]
@@ -59,11 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         text = str(value or "")
         return text if text.lower().startswith(("http://", "https://", "ftp://", "mailto:")) else "#"
 
-    @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    from app import safety
+
+    safety.init_app(app)  # rate limit, body cap (413), security headers
 
     return app

@@ -11,7 +11,15 @@
   behind HTTPS); it holds the user's name and a stamp of their password hash, so changing a
   password or removing a user ends their sessions;
 * the signing key is ``$KG_SECRET_KEY``, else a random key kept in ``{data_dir}/secret_key``
-  (mode 0600), made on first start, so sessions survive a restart.
+  (mode 0600), made on first start, so sessions survive a restart;
+* programs send ``Authorization: Bearer cwt_…`` (kg.tokens) instead of a session: the request
+  acts as the token's owner; such a request carries no cookie, so it needs no CSRF token; a
+  wrong, revoked or expired token is refused with 401, never treated as anonymous.
+
+Who is asking is decided by :func:`current_identity`, which asks each provider in
+``app.config["IDENTITY_PROVIDERS"]`` in turn (bearer token, then session). An OIDC login is one
+more provider (it verifies the ID token and maps its claims to an Identity); the access
+policies (kg.governance) only ever see the Identity.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from flask import (
     url_for,
 )
 
+from kg.governance.identity import ANONYMOUS, Identity
 from kg.users import User, UserError, get_user, verify
 
 log = logging.getLogger(__name__)
@@ -99,11 +108,68 @@ def init_app(app: Flask) -> None:
 # --- who is logged in -------------------------------------------------------------------------
 
 
+class BearerTokens:
+    """``Authorization: Bearer cwt_…``: an API token (kg.tokens) names its owner."""
+
+    def identify(self, req: Any) -> Identity | None:
+        header = req.headers.get("Authorization", "")
+        if not header[:7].lower() == "bearer ":
+            return None
+        from kg.tokens import verify_token
+
+        try:
+            found = verify_token(current_app.config["DATA_DIR"], header[7:])
+        except UserError as exc:
+            log.error("%s", exc)
+            found = None
+        if found is None:
+            raise PermissionError("the API token is not valid (wrong, revoked or expired)")
+        token, owner = found
+        g.crosswalk_user = owner
+        g.crosswalk_token = token.id
+        return owner.identity("token")
+
+
+class PasswordSessions:
+    """The web UI's login: the user named by the signed session cookie."""
+
+    def identify(self, req: Any) -> Identity | None:
+        user = _session_user()
+        return user.identity("password") if user is not None else None
+
+
+DEFAULT_PROVIDERS = (BearerTokens(), PasswordSessions())
+
+
+def current_identity() -> Identity:
+    """Who sent this request (the first provider that recognises it), else anonymous.
+    A refused credential (a bad token) ends the request with 401."""
+    if "crosswalk_identity" in g:
+        return g.crosswalk_identity
+    who: Identity | None = None
+    for provider in current_app.config.get("IDENTITY_PROVIDERS") or DEFAULT_PROVIDERS:
+        try:
+            who = provider.identify(request)
+        except PermissionError as exc:
+            from flask import Response
+
+            abort(Response(f"{exc}\n", 401, {"WWW-Authenticate": 'Bearer realm="crosswalk"',
+                                             "Content-Type": "text/plain; charset=utf-8"}))  # fmt: skip
+        if who is not None:
+            break
+    g.crosswalk_identity = who or ANONYMOUS
+    return g.crosswalk_identity
+
+
 def current_user() -> User | None:
-    """The logged-in user, read again from users.json on each request (a removed user, changed
-    roles or a changed password take effect at once)."""
-    if "crosswalk_user" in g:
-        return g.crosswalk_user
+    """The user behind this request (session or API token), read again from users.json on
+    each request (a removed user, changed roles or a changed password take effect at once)."""
+    if "crosswalk_user" not in g:
+        current_identity()
+    return g.get("crosswalk_user")
+
+
+def _session_user() -> User | None:
     user = None
     name = session.get("user")
     if name:
@@ -119,6 +185,11 @@ def current_user() -> User | None:
             session.pop("stamp", None)
     g.crosswalk_user = user
     return user
+
+
+def scoped():  # type: ignore[no-untyped-def]
+    """(ScopedStore, ScopeSpec) of this request's caller: what every read path is given."""
+    return current_app.extensions["crosswalk"].scoped(current_identity())
 
 
 def login_required(role: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -176,8 +247,12 @@ def csrf_token() -> str:
 
 
 def check_csrf() -> None:
-    """Refuse (400) an unsafe request whose form does not carry the session's token."""
+    """Refuse (400) an unsafe request whose form does not carry the session's token (a request
+    with an API token and no cookie cannot be forged by another site: it is exempt)."""
     if request.method not in _UNSAFE:
+        return
+    if request.headers.get("Authorization", "")[:7].lower() == "bearer " and not request.cookies:
+        current_identity()  # a bad token ends the request with 401 here
         return
     sent = request.form.get(CSRF_FIELD, "")
     expected = session.get("csrf", "")
@@ -196,7 +271,8 @@ protect(bp)
 
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"current_user": current_user, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD}
+    return {"current_user": current_user, "current_identity": current_identity, "csrf_token": csrf_token,
+            "csrf_field": CSRF_FIELD}  # fmt: skip
 
 
 # --- views ----------------------------------------------------------------------------------------
@@ -221,6 +297,7 @@ def login_post():  # type: ignore[no-untyped-def]
     if user is None:
         return render_template("curate_login.html", next=nxt, name=name, error="Wrong name or password."), 401
     session.clear()  # a fresh session (and CSRF token) for the logged-in user
+    g.pop("crosswalk_identity", None)
     session.permanent = True
     session["user"] = user.name
     session["stamp"] = user.stamp
@@ -233,4 +310,5 @@ def login_post():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     session.clear()
     g.pop("crosswalk_user", None)
+    g.pop("crosswalk_identity", None)
     return redirect(url_for("home.index"), code=303)

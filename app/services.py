@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.config import DataDir
+from kg.governance.identity import Identity
+from kg.governance.views import ScopedStore, ScopeSpec
 from kg.store.oxigraph import GraphStore, latest_checkpoint
 
 
@@ -28,19 +30,30 @@ class Services:
         self._searcher = None
         self._searcher_stamp: object = None
         self._sparql = None
+        from kg.governance.views import ScopeCache
+
+        self._scopes = ScopeCache()
 
     def store(self) -> GraphStore:
         """The newest checkpoint, opened read-only."""
+        return self._open()[0]
+
+    def _open(self) -> tuple[GraphStore, Path]:
         path = latest_checkpoint(self.dirs.checkpoints)
         if path is None:
-            raise NoDataError(
-                f"no data in {self.dirs.root}: run `kg ingest PATH` and `kg link` first"
-            )
+            raise NoDataError(f"no data in {self.dirs.root}: run `kg ingest PATH` and `kg link` first")
         with self._lock:
             if self._store is None or path != self._store_path:
                 self._store = GraphStore(path, read_only=True)
                 self._store_path = path
-            return self._store
+            return self._store, path
+
+    def scoped(self, who: Identity) -> tuple[ScopedStore, ScopeSpec]:
+        """The newest checkpoint as ``who`` may read it (kg.governance.views: the one place
+        access is decided), and the spec the SPARQL workers rebuild the same scope from."""
+        store, path = self._open()
+        scope, spec = self._scopes.scope(store.store, path, self.dirs.root, who)
+        return ScopedStore(store, scope), spec
 
     def searcher(self):  # type: ignore[no-untyped-def]
         from kg.linking.search import Searcher

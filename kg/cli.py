@@ -16,9 +16,11 @@ from rdflib.namespace import DCTERMS
 
 from kg import __version__
 from kg.alignment.cli import align
+from kg.audit_cli import audit, record_cli
 from kg.cli_options import EXIT_NO_DATA, data_dir_option
 from kg.cli_options import open_store as _open_store
 from kg.config import DataDir
+from kg.governance.cli import policy, token  # also adds `kg user grant`
 from kg.harvest.cli import harvest
 from kg.users_cli import user
 
@@ -66,6 +68,12 @@ def _ingest(paths: list[Path], *, fmt: str | None, source: str | None, data_dir:
             result = ingestor.ingest(paths, format=fmt, source=source, progress=bar.update)
         finally:
             ingestor.close()
+    per_source = result.per_source.values()
+    record_cli(data_dir, "ingest.run", ", ".join(str(p) for p in paths), {
+        "run": result.run, "format": fmt, "source": source, "files": result.files, "records": result.records,
+        "added": sum(c.get("new", 0) for c in per_source), "changed": sum(c.get("changed", 0) for c in per_source),
+        "unchanged": result.unchanged, "failed": len(result.errors), "violations": result.violations,
+        "per_source": {name: dict(counts) for name, counts in result.per_source.items()}})  # fmt: skip
     for err in result.errors:
         click.echo(f"error: {err}", err=True)
     click.echo(
@@ -132,12 +140,13 @@ def link_cmd(data_dir: Path, threshold: float | None, top_k: int | None, quiet: 
     from kg.linking.linker import DEFAULT_THRESHOLD, DEFAULT_TOP_K, link
 
     _open_store(data_dir, check_only=True)
-    result = link(
-        data_dir,
-        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-        top_k=DEFAULT_TOP_K if top_k is None else top_k,
-        progress=not quiet,
-    )
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    top_k = DEFAULT_TOP_K if top_k is None else top_k
+    result = link(data_dir, threshold=threshold, top_k=top_k, progress=not quiet)
+    record_cli(data_dir, "link.run", str(data_dir), {
+        "run": result.run, "threshold": threshold, "top_k": top_k, "datasets": result.datasets,
+        "embedded": result.embedded, "cached": result.cached, "links": result.links,
+        "same_source_links": result.same_source_links, "duplicates": result.duplicates})  # fmt: skip
     click.echo(
         f"{result.datasets} datasets: {result.embedded} embedded, {result.cached} from cache; "
         f"{result.links} links, {result.duplicates} likely duplicates proposed for review · run {result.run}"
@@ -181,8 +190,18 @@ def duplicates(data_dir: Path) -> None:
     help="Server processes. 1: waitress (8 threads); more: gunicorn with that many processes of 4 threads "
     "(one per core: a search is mostly the model, which one process runs on one core at a time).",
 )
-def serve(data_dir: Path, host: str, port: int, debug: bool, workers: int) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    help="The production server: gunicorn with one process per core (same as --workers <cores>; "
+    "waitress when the machine has one core).",
+)
+def serve(data_dir: Path, host: str, port: int, debug: bool, workers: int, production: bool) -> None:
     """Serve the web UI, /sparql and /api on http://HOST:PORT."""
+    if production:
+        if debug:
+            raise click.UsageError("--production and --debug exclude each other")
+        workers = max(workers, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     _serve(data_dir, host, port, debug, workers=workers)
 
 
@@ -260,6 +279,8 @@ def backup(data_dir: Path, out: Path) -> None:
         r = run_backup(data_dir, out)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    record_cli(data_dir, "backup.create", str(r.path), {"records": r.records, "quads": r.quads,
+               "store_from": r.store_from, "canonical_hash": r.canonical_hash})  # fmt: skip
     click.echo(f"backup {r.path}: {r.records} records, {r.quads} quads, {r.raw_files} raw files, "
                f"store from the {r.store_from}; canonical hash {r.canonical_hash} ({r.seconds:.1f} s)")  # fmt: skip
 
@@ -278,6 +299,8 @@ def restore(data_dir: Path, backup_dir: Path) -> None:
         r = run_restore(backup_dir, data_dir)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    record_cli(data_dir, "backup.restore", str(backup_dir.resolve()), {"records": r.records, "quads": r.quads,
+               "canonical_hash": r.canonical_hash})  # fmt: skip
     click.echo(f"restored {r.records} records, {r.quads} quads into {r.path} (hash {r.canonical_hash}); "
                "next: `kg link` to rebuild the search index")  # fmt: skip
 
@@ -531,6 +554,9 @@ def eval_links(corpus: Path, catalog: str, data_dir: Path, k: int, json_out: Pat
 main.add_command(harvest)
 main.add_command(align)
 main.add_command(user)
+main.add_command(audit)
+main.add_command(policy)
+main.add_command(token)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.governance.views import graph_clause
 from kg.namespaces import BASE, CW, DUPLICATES_GRAPH, LINKS_GRAPH, normalize_doi, record_graph, validation_graph
 from kg.store import GraphStore
 
@@ -192,7 +193,7 @@ def find_key(store: GraphStore, ident: str) -> str | None:
     """The record key for a key, a DOI (``10.x/y``, ``doi:``, ``https://doi.org/``) or a dataset IRI."""
     ident = ident.strip()
     if len(ident) == 20 and all(c in "0123456789abcdef" for c in ident):
-        if store.store.contains_named_graph(ox.NamedNode(record_graph(ident))):
+        if store.contains_graph(record_graph(ident)):
             return ident
     doi = normalize_doi(ident)
     iri = f"https://doi.org/{doi}" if doi else ident
@@ -210,7 +211,7 @@ def _iri(value: str) -> str:
 
 def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
     g = record_graph(key)
-    if not store.store.contains_named_graph(ox.NamedNode(g)):
+    if not store.contains_graph(g):
         return None
     top = _rows(store, f"SELECT ?ds WHERE {{ GRAPH <{g}> {{ <{g}> <{FOAF}primaryTopic> ?ds }} }}")
     if not top:
@@ -319,7 +320,7 @@ def dataset_view(store: GraphStore, key: str) -> DatasetView | None:
     view.duplicates = _rows(
         store,
         f"""SELECT ?other ?score ?status ?key ?title ?source WHERE {{
-              GRAPH <{DUPLICATES_GRAPH}> {{ ?c <{CW.candidate}> <{ds}>, ?other ; <{CW.score}> ?score ;
+              {graph_clause(store, DUPLICATES_GRAPH)} {{ ?c <{CW.candidate}> <{ds}>, ?other ; <{CW.score}> ?score ;
                  <{CW.reviewStatus}> ?status FILTER(?other != <{ds}>) }}
               GRAPH ?g {{ ?g <{FOAF}primaryTopic> ?other ; <{CW.recordKey}> ?key ; <{CW.source}> ?source .
                  OPTIONAL {{ ?other <{DCT}title> ?title }} }} }} ORDER BY DESC(?score) ?key""",
@@ -335,10 +336,10 @@ def related_datasets(store: GraphStore, ds: str) -> list[Related]:
     rows = _rows(
         store,
         f"""SELECT ?l ?other ?score ?rank ?scope ?method ?model ?key ?title ?pub ?source WHERE {{
-          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}> <{ds}> ; <{CW.linkTarget}> ?other }} }}
+          {{ {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.linkSource}> <{ds}> ; <{CW.linkTarget}> ?other }} }}
           UNION
-          {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkTarget}> <{ds}> ; <{CW.linkSource}> ?other }} }}
-          GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.method}> ?method .
+          {{ {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.linkTarget}> <{ds}> ; <{CW.linkSource}> ?other }} }}
+          {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.method}> ?method .
              OPTIONAL {{ ?l <{CW.score}> ?score }} OPTIONAL {{ ?l <{CW.model}> ?model }}
              OPTIONAL {{ ?l <{CW.rankScore}> ?rank }} OPTIONAL {{ ?l <{CW.linkScope}> ?scope }} }}
           GRAPH ?g {{ ?g <{FOAF}primaryTopic> ?other ; <{CW.recordKey}> ?key ; <{CW.source}> ?source .
@@ -387,7 +388,7 @@ def _add_reasons(store: GraphStore, related: list[Related]) -> None:
     for row in _rows(
         store,
         f"""SELECT ?l ?kind ?label ?weight ?value WHERE {{ VALUES ?l {{ {values} }}
-              GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.reason}> ?r . ?r <{CW.reasonKind}> ?kind ; <{RDFS}label> ?label .
+              {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.reason}> ?r . ?r <{CW.reasonKind}> ?kind ; <{RDFS}label> ?label .
                 OPTIONAL {{ ?r <{CW.weight}> ?weight }} OPTIONAL {{ ?r <{CW.sharedValue}> ?value }} }} }}
             ORDER BY ?l ?kind ?value""",
     ):
@@ -423,8 +424,8 @@ def dataset_rdf(store: GraphStore, key: str, media_type: str) -> bytes:
         store.query(
             f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
               {{ GRAPH <{g}> {{ ?s ?p ?o }} }} UNION {{ GRAPH <{vg}> {{ ?s ?p ?o }} }}
-              UNION {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> . ?l ?p ?o . BIND(?l AS ?s) }} }}
-              UNION {{ GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> ; <{CW.reason}> ?s . ?s ?p ?o }} }}
+              UNION {{ {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> . ?l ?p ?o . BIND(?l AS ?s) }} }}
+              UNION {{ {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.linkSource}>|<{CW.linkTarget}> <{ds}> ; <{CW.reason}> ?s . ?s ?p ?o }} }}
             }}"""
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.governance.views import graph_clause
 from kg.namespaces import BASE, CW, LINKS_GRAPH
 from kg.store import GraphStore
 
@@ -52,7 +53,7 @@ def graph_stats(store: GraphStore) -> GraphStats:
         elif r["status"] == "Warning":
             s.warnings = int(r["n"])
     links = store.select(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?l a <{CW.DatasetLink}> }} }}"
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ {graph_clause(store, LINKS_GRAPH)} {{ ?l a <{CW.DatasetLink}> }} }}"
     )
     return GraphStats(
         quads=store.quad_count(),
@@ -66,7 +67,7 @@ def sample_links(store: GraphStore, n: int) -> list[dict[str, str]]:
     """The strongest cross-source links, one per source dataset, for the front page."""
     rows = store.select(
         f"""SELECT ?a ?b ?score ?ka ?kb ?ta ?tb ?sa ?sb WHERE {{
-          GRAPH <{LINKS_GRAPH}> {{ ?l <{CW.linkSource}> ?a ; <{CW.linkTarget}> ?b ; <{CW.score}> ?score }}
+          {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.linkSource}> ?a ; <{CW.linkTarget}> ?b ; <{CW.score}> ?score }}
           GRAPH ?ga {{ ?ga <{FOAF}primaryTopic> ?a ; <{CW.recordKey}> ?ka ; <{CW.source}> ?sa . ?a <{DCT}title> ?ta }}
           GRAPH ?gb {{ ?gb <{FOAF}primaryTopic> ?b ; <{CW.recordKey}> ?kb ; <{CW.source}> ?sb . ?b <{DCT}title> ?tb }}
           FILTER(?sa != ?sb)

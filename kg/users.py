@@ -7,8 +7,10 @@ A small identity layer the web app's login (``app.auth``) and ``kg user`` build 
 
 * names are short slugs (``ada``, ``j.smith``): they become the reviewer of every decision a
   user records (``cwuser:{name}`` in SSSOM), so they never change once decisions exist;
-* roles are from :data:`ROLES` (``curator`` may decide on mappings, ``admin`` may do anything);
-  a later issue adds roles, API tokens and OIDC on top of the same file;
+* roles are from :data:`ROLES` (``curator`` may decide on mappings and links, ``admin`` may do
+  anything); ``labs`` maps a lab to the user's role in it (``member``, ``steward`` or ``admin``,
+  :mod:`kg.governance.identity`) and ``groups`` names the groups restricted records are shared
+  with; API tokens are in :mod:`kg.tokens`;
 * passwords are hashed with werkzeug's ``generate_password_hash`` (scrypt) and checked with
   ``check_password_hash``; an unknown name costs the same hash check as a wrong password, so
   the answer time does not say which names exist;
@@ -24,12 +26,13 @@ import json
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 ROLES = ("admin", "curator")
+LAB_ROLES = ("member", "steward", "admin")
 MIN_PASSWORD = 8
 FILE_VERSION = 1
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -46,6 +49,8 @@ class User:
     roles: tuple[str, ...] = ()
     password_hash: str = field(default="", repr=False)
     created: str = ""
+    labs: tuple[tuple[str, str], ...] = ()  # (lab, member | steward | admin), sorted
+    groups: tuple[str, ...] = ()
 
     def has_role(self, role: str) -> bool:
         """``admin`` holds every role."""
@@ -57,8 +62,14 @@ class User:
         return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:16]
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "roles": list(self.roles), "password_hash": self.password_hash,
-                "created": self.created}  # fmt: skip
+        return {"name": self.name, "roles": list(self.roles), "labs": dict(self.labs), "groups": list(self.groups),
+                "password_hash": self.password_hash, "created": self.created}  # fmt: skip
+
+    def identity(self, via: str = "password"):  # type: ignore[no-untyped-def]
+        """What the access policies see of this user (kg.governance.identity.Identity)."""
+        from kg.governance.identity import Identity
+
+        return Identity(self.name, frozenset(self.roles), dict(self.labs), frozenset(self.groups), via)
 
 
 def users_path(data_dir: Path | str) -> Path:
@@ -82,11 +93,16 @@ def load_users(data_dir: Path | str) -> dict[str, User]:
         if not isinstance(entry, dict) or not _NAME.match(str(name)):
             raise UserError(f"{path}: user {name!r} is not valid")
         roles = entry.get("roles") or []
+        labs = entry.get("labs") or {}
         users[name] = User(
             name=name,
             roles=tuple(str(r) for r in roles if isinstance(r, str)),
             password_hash=str(entry.get("password_hash") or ""),
             created=str(entry.get("created") or ""),
+            labs=tuple(sorted((str(k), str(v)) for k, v in labs.items() if v in LAB_ROLES))
+            if isinstance(labs, dict)
+            else (),
+            groups=tuple(sorted(str(g) for g in entry.get("groups") or [] if isinstance(g, str))),
         )
     return users
 
@@ -106,7 +122,9 @@ def _save(data_dir: Path | str, users: dict[str, User]) -> None:
 
 def check_name(name: str) -> str:
     if not _NAME.match(name or ""):
-        raise UserError(f"user name {name!r}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise UserError(
+            f"user name {name!r}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
     return name
 
 
@@ -123,9 +141,7 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_user(
-    data_dir: Path | str, name: str, password: str, roles: list[str] | tuple[str, ...] = ("curator",)
-) -> User:
+def add_user(data_dir: Path | str, name: str, password: str, roles: list[str] | tuple[str, ...] = ("curator",)) -> User:
     """Add a user. Raises UserError if the name, a role or the password is not valid, or the
     name is taken."""
     check_name(name)
@@ -149,7 +165,7 @@ def set_password(data_dir: Path | str, name: str, password: str) -> User:
         if name not in users:
             raise UserError(f"no user {name!r}")
         old = users[name]
-        users[name] = User(old.name, old.roles, generate_password_hash(password), old.created)
+        users[name] = replace(old, password_hash=generate_password_hash(password))
         _save(data_dir, users)
     return users[name]
 
@@ -161,7 +177,37 @@ def set_roles(data_dir: Path | str, name: str, roles: list[str] | tuple[str, ...
         if name not in users:
             raise UserError(f"no user {name!r}")
         old = users[name]
-        users[name] = User(old.name, roles, old.password_hash, old.created)
+        users[name] = replace(old, roles=roles)
+        _save(data_dir, users)
+    return users[name]
+
+
+def set_memberships(
+    data_dir: Path | str,
+    name: str,
+    *,
+    labs: dict[str, str | None] | None = None,
+    groups_add: tuple[str, ...] = (),
+    groups_remove: tuple[str, ...] = (),
+) -> User:
+    """Change a user's lab roles (``{lab: role}``; role None leaves the lab) and groups."""
+    from kg.namespaces import slug
+
+    with _lock:
+        users = load_users(data_dir)
+        if name not in users:
+            raise UserError(f"no user {name!r}")
+        old = users[name]
+        current = dict(old.labs)
+        for lab, role in (labs or {}).items():
+            if role is None:
+                current.pop(slug(lab), None)
+            elif role not in LAB_ROLES:
+                raise UserError(f"lab role {role!r}: use one of {', '.join(LAB_ROLES)}")
+            else:
+                current[slug(lab)] = role
+        groups = (set(old.groups) | {slug(g) for g in groups_add}) - {slug(g) for g in groups_remove}
+        users[name] = replace(old, labs=tuple(sorted(current.items())), groups=tuple(sorted(groups)))
         _save(data_dir, users)
     return users[name]
 

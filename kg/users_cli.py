@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from kg.audit_cli import record_cli
 from kg.cli_options import data_dir_option
 from kg.users import ROLES, UserError
 
@@ -51,6 +52,7 @@ def add_cmd(name: str, roles: tuple[str, ...], password_stdin: bool, data_dir: P
     except UserError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_REFUSED)
+    record_cli(data_dir, "user.add", u.name, {"roles": list(u.roles)})
     click.echo(f"added {u.name} ({', '.join(u.roles)}) to {data_dir / 'users.json'}")
 
 
@@ -87,6 +89,7 @@ def passwd_cmd(name: str, password_stdin: bool, data_dir: Path) -> None:
     except UserError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_REFUSED)
+    record_cli(data_dir, "user.passwd", name)
     click.echo(f"password of {name} changed")
 
 
@@ -102,4 +105,5 @@ def remove_cmd(name: str, data_dir: Path) -> None:
     except UserError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_REFUSED)
+    record_cli(data_dir, "user.remove", name)
     click.echo(f"removed {name}")

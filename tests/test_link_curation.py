@@ -264,11 +264,12 @@ def test_sparql_tells_curated_links_from_machine_links(curated: Curated, client:
     PREFIX prov: <{PROV}>
     PREFIX rdfs: <{RDFS}>
     SELECT ?a ?b ?status ?who ?when ?why WHERE {{
-      {{ GRAPH <{LINKS_GRAPH}> {{ ?l cw:linkSource ?a ; cw:linkTarget ?b }} }}
-      UNION {{ GRAPH <{LINK_DECISIONS_GRAPH}> {{ ?d cw:linkSource ?a ; cw:linkTarget ?b }} }}
-      OPTIONAL {{ GRAPH <{LINK_DECISIONS_GRAPH}> {{
-        ?d2 cw:dataset ?a, ?b ; cw:reviewStatus ?status ; prov:wasAttributedTo ?agent ; prov:generatedAtTime ?when .
-        ?agent rdfs:label ?who OPTIONAL {{ ?d2 rdfs:comment ?why }} }} }}
+      {{ ?l a cw:DatasetLink ; cw:linkSource ?a ; cw:linkTarget ?b }}
+      UNION {{ ?d a cw:LinkDecision ; cw:linkSource ?a ; cw:linkTarget ?b }}
+      OPTIONAL {{
+        ?d2 a cw:LinkDecision ; cw:dataset ?a, ?b ; cw:reviewStatus ?status ; prov:wasAttributedTo ?agent ;
+            prov:generatedAtTime ?when .
+        ?agent rdfs:label ?who OPTIONAL {{ ?d2 rdfs:comment ?why }} }}
     }}"""
     r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]

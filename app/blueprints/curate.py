@@ -37,8 +37,9 @@ from flask import (
 )
 from rdflib.namespace import DCTERMS, FOAF
 
-from app.auth import current_user, login_required, protect, safe_next
+from app.auth import current_user, login_required, protect, safe_next, scoped
 from app.services import NoDataError
+from kg import audit
 from kg.alignment.align import SHARED_SOURCE, record_terms
 from kg.alignment.decisions import DecisionError, bulk_accept, decide, edit, list_versions, load_version
 from kg.alignment.sssom import (
@@ -84,6 +85,11 @@ def _reviewer() -> str:
     return user.name
 
 
+def _audit(action: str, target: str, /, **detail: object) -> None:
+    """Record the decision or write just made in the audit log (kg.audit), as the logged-in user."""
+    audit.record(current_app.config["DATA_DIR"], _reviewer(), action, target, detail)
+
+
 def short_id(record_id: str) -> str:
     return record_id[len(MAPPING_PREFIX) :] if record_id.startswith(MAPPING_PREFIX) else record_id
 
@@ -112,8 +118,9 @@ def _locked(ws: Workspace) -> Iterator[None]:
 
 
 def _read_store() -> GraphStore | None:
+    """The newest checkpoint as the curator may read it (kg.governance: their scope)."""
     try:
-        return current_app.extensions["crosswalk"].store()
+        return scoped()[0]  # type: ignore[no-any-return]
     except NoDataError:
         return None
 
@@ -125,7 +132,7 @@ _counts_cache: OrderedDict[tuple[str, str | None], Counter[str]] = OrderedDict()
 def records_by_subject(store: GraphStore, mapping_set: MappingSet) -> Counter[str]:
     """How many stored records use each subject (lab term) of the set: the records a decision on
     its mappings affects. Spellings that normalise alike count once per record, like alignment."""
-    key = (str(store.path), mapping_set.source)
+    key = (str(getattr(store, "cache_key", store.path)), mapping_set.source)
     with _counts_lock:
         if key in _counts_cache:
             _counts_cache.move_to_end(key)
@@ -318,6 +325,8 @@ def decide_view(name: str):  # type: ignore[no-untyped-def]
             flash(str(exc), "error")
             return _back(name)
         ws.save_draft(draft)
+    _audit("mapping.decide", f"{name}/{short_id(record_id)}", mapping_set=name, mapping=record_id, decision=decision,
+           subject=row.subject_label, predicate=row.predicate_id, object=row.object_id, comment=comment)  # fmt: skip
     verb = "Accepted" if decision == "accept" else "Rejected"
     flash(f"{verb} “{row.subject_label}” → {_concept_label(row.object_label) or row.object_id} (in the draft).", "ok")
     return _back(name)
@@ -341,6 +350,9 @@ def bulk_view(name: str):  # type: ignore[no-untyped-def]
                            comment=request.form.get("comment", ""))  # fmt: skip
         if done:
             ws.save_draft(draft)
+    if done:
+        _audit("mapping.bulk_accept", name, mapping_set=name, min_confidence=threshold, accepted=len(done),
+               mappings=[short_id(m.record_id) for m in done], comment=request.form.get("comment", ""))  # fmt: skip
     flash(f"Accepted {len(done)} proposed mappings with confidence ≥ {threshold:g} (in the draft).", "ok")
     return _back(name, "bulk")
 
@@ -382,6 +394,10 @@ def edit_view(name: str, rid: str):  # type: ignore[no-untyped-def]
                     error = str(exc)
                 else:
                     ws.save_draft(draft)
+                    _audit("mapping.edit", f"{name}/{rid}", mapping_set=name, mapping=record_id,
+                           subject=row.subject_label, before={"predicate": row.predicate_id, "object": row.object_id},
+                           after={"predicate": predicate, "object": concept.iri, "mapping": new.record_id},
+                           comment=comment)  # fmt: skip
                     flash(f"“{new.subject_label}” now maps to {concept.label} ({predicate}); "
                           "the machine's mapping is rejected (in the draft).", "ok")  # fmt: skip
                     return _back(name)
@@ -421,6 +437,7 @@ def revert_view(name: str, rid: str):  # type: ignore[no-untyped-def]
             ws.discard_draft(name)
         else:
             ws.save_draft(draft)
+    _audit("mapping.revert", f"{name}/{rid}", mapping_set=name, mapping=record_id)
     flash("Reverted that mapping to the published version.", "ok")
     return redirect(url_for("curate.changes", name=name), code=303)
 
@@ -525,6 +542,7 @@ def publish(name: str):  # type: ignore[no-untyped-def]
             version_after = ws.published(name).version
             if version_after == version_before:
                 raise
+            _audit("mapping.publish", name, mapping_set=name, version=version_after, realigned=False)
             refused = [f"{name} was saved as version {version_after}, but re-aligning the records failed "
                        "(the server log has the error): run `kg align apply` to align them."]  # fmt: skip
             status = 500
@@ -533,6 +551,8 @@ def publish(name: str):  # type: ignore[no-untyped-def]
     if refused is not None:
         view = _impact_view(ws, name, _read_store())
         return render_template("curate_changes.html", **view, refused=refused), status
+    _audit("mapping.publish", name, mapping_set=name, version=result.version, previous_version=version_before,
+           records_realigned=result.records_realigned, realigned=True)  # fmt: skip
     flash(
         f"Published {name} version {result.version}: {result.records_realigned} records re-aligned "
         f"({result.seconds:.1f} s).",
@@ -547,7 +567,10 @@ def discard(name: str):  # type: ignore[no-untyped-def]
     ws = _ws()
     _known(ws, name)
     with _locked(ws):
+        had_draft = ws.has_draft(name)
         ws.discard_draft(name)
+    if had_draft:
+        _audit("mapping.discard_draft", name, mapping_set=name)
     flash("The draft is discarded; the published set is unchanged.", "ok")
     return redirect(url_for("curate.queue", name=name), code=303)
 
@@ -639,7 +662,7 @@ def _data_dirs() -> DataDir:
 def _checkpoint_facts(store: GraphStore) -> tuple[dict[str, curation.DatasetInfo], list[curation.StoredLink]]:
     """Titles and labs of the stored datasets and the machine's links, read once per checkpoint
     (a checkpoint never changes; a new one has a new path)."""
-    key = str(store.path)
+    key = str(getattr(store, "cache_key", store.path))  # per checkpoint and per caller's scope
     with _infos_lock:
         if key in _infos_cache:
             _infos_cache.move_to_end(key)
@@ -763,7 +786,10 @@ def link_decide():  # type: ignore[no-untyped-def]
     except curation.LinkDecisionError as exc:
         view = _links_view(request.args.get("lab") or None, _offset(), error=f"Nothing was recorded: {exc}", form=form)
         return render_template("curate_links.html", **view), 400
-    infos, _ = _checkpoint_facts(store)
+    infos, machine = _checkpoint_facts(store)
+    proposed = any(curation.pair_key(m.source, m.target) == decision.pair for m in machine)
+    _audit("link.decide", f"{decision.source} {decision.target}", source=decision.source, target=decision.target,
+           status=decision.status, comment=decision.comment, machine_proposed=proposed)  # fmt: skip
     verb = "Accepted" if decision.status == "accepted" else "Rejected"
     flash(f"{verb} the link “{_title(infos, decision.source)}” — “{_title(infos, decision.target)}”.", "ok")
     not_written = _write_link_decisions(dirs)

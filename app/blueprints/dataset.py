@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from app.auth import scoped
 from app.services import NoDataError
 from kg.dataset_view import RDF_FORMATS, dataset_rdf, dataset_view, find_key
 
@@ -13,7 +14,7 @@ bp = Blueprint("dataset", __name__)
 @bp.get("/dataset/<path:ident>")
 def landing(ident: str):  # type: ignore[no-untyped-def]
     try:
-        store = current_app.extensions["crosswalk"].store()
+        store = scoped()[0]  # only what the caller may see: others' datasets are not found (404)
     except NoDataError as exc:
         return render_template("empty.html", message=str(exc)), 503
     key = find_key(store, ident)

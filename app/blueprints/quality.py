@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 
+from app.auth import scoped
 from app.services import NoDataError
 from kg.validation.summary import summarise
 
@@ -13,7 +14,7 @@ bp = Blueprint("quality", __name__)
 @bp.get("/source/<name>")
 def source_quality(name: str):  # type: ignore[no-untyped-def]
     try:
-        store = current_app.extensions["crosswalk"].store()
+        store = scoped()[0]
     except NoDataError as exc:
         return render_template("empty.html", message=str(exc)), 503
     summary = summarise(store, source=name)

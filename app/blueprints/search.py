@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
+from app.auth import scoped
 from app.services import NoDataError
 from kg.linking.search import FACETS, SORTS, Hit
 
@@ -81,7 +82,7 @@ def _params() -> SearchParams:
 
 
 def _search(searcher, p: SearchParams):  # type: ignore[no-untyped-def]
-    return searcher.search(p.q, limit=p.limit, offset=p.offset, filters=p.filters, sort=p.sort)
+    return searcher.search(p.q, limit=p.limit, offset=p.offset, filters=p.filters, sort=p.sort, scope=scoped()[0].scope)
 
 
 @bp.get("/search")
@@ -188,6 +189,6 @@ def suggest_api():  # type: ignore[no-untyped-def]
             **({"concept": s.concept} if s.concept else {}),
             "url": url_for("search.search_page", q=s.text),
         }
-        for s in searcher.suggest(prefix, limit)
+        for s in searcher.suggest(prefix, limit, scope=scoped()[0].scope)
     ]
     return jsonify(query=prefix, suggestions=suggestions)

@@ -27,6 +27,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from app.auth import scoped
 from app.services import NoDataError
 from kg.sparql.examples import EXAMPLES, PREFIXES, example
 from kg.sparql.formats import accept_for_format, format_names, prefers_html
@@ -170,6 +171,7 @@ def sparql():  # type: ignore[no-untyped-def]
 
     try:
         executor = current_app.extensions["crosswalk"].sparql()
+        spec = scoped()[1]  # the caller's graphs only (kg.governance.views)
     except NoDataError as exc:
         result = SparqlResult.failure(503, str(exc))
     else:
@@ -178,6 +180,7 @@ def sparql():  # type: ignore[no-untyped-def]
             accept=parsed.accept,
             default_graph_uris=parsed.default_graphs or None,
             named_graph_uris=parsed.named_graphs or None,
+            scope=spec,
         )
     if parsed.html:
         page = _page(parsed.query, result=result, status=result.status)

@@ -64,6 +64,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
+from kg import netpolicy
 from kg.errors import LiftError
 from kg.formats import DCAT_RDF
 from kg.lifting.base import LiftedRecord, Lifter, RawRecord
@@ -253,6 +254,25 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8-sig")
 
 
+_FETCHED_CONTEXTS: dict[str, object] = {}  # allowlisted remote contexts, fetched once per process
+
+
+def _allowed_context(url: str, source_file: str) -> object:
+    """The ``@context`` of the context document at ``url``, which ``KG_FETCH_ALLOWLIST`` names:
+    fetched once per process (kg.netpolicy.fetch: size cap, time limit, redirects re-checked)."""
+    if url not in _FETCHED_CONTEXTS:
+        try:
+            document = netpolicy.fetch_json(url, "remote JSON-LD context")
+        except (netpolicy.FetchRefused, netpolicy.FetchFailed) as exc:
+            raise LiftError(str(exc), source_file=source_file, field="@context") from exc
+        if not isinstance(document, dict) or "@context" not in document:
+            raise LiftError(
+                f"remote JSON-LD context {url} holds no @context", source_file=source_file, field="@context"
+            )
+        _FETCHED_CONTEXTS[url] = document["@context"]
+    return _FETCHED_CONTEXTS[url]
+
+
 class DcatRdfLifter(Lifter):
     """One record per dcat:Dataset (and titled/identified DatasetSeries and DataService)."""
 
@@ -302,34 +322,39 @@ class DcatRdfLifter(Lifter):
             raise LiftError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source_file=source_file) from exc
         graph = Graph()
         stripped = text.lstrip()
-        try:
-            if stripped.startswith(("{", "[")):
-                document = self._local_contexts(without_lone_surrogates(text), source_file)
-                graph.parse(data=json.dumps(document), format="json-ld", base=RELATIVE_BASE)
-            elif stripped.startswith("<") and ("<rdf:RDF" in text[:20000] or "22-rdf-syntax-ns#" in text[:20000]):
-                self._refuse_entities(text, source_file)
-                # The guard the XML lifters share (no text node over 10 MB, no tree over 256
-                # levels): rdflib's RDF/XML parser takes time quadratic in a text node's size.
-                parse_xml(text.encode("utf-8"), source_file)
-                graph.parse(data=text.encode("utf-8"), format="xml", publicID=RELATIVE_BASE)
-            else:
-                text = without_lone_surrogates(text)
-                try:
-                    graph.parse(data=text, format="turtle", publicID=RELATIVE_BASE)
-                except Exception:
-                    if not re.search(r"\{|\bGRAPH\b", text):
-                        raise
-                    from rdflib import Dataset
+        # rdflib would fetch a remote context or entity it meets; guard() stops any fetch the
+        # allowlist does not name, should one ever slip past the refusals below.
+        with netpolicy.guard("address named in the document"):
+            try:
+                if stripped.startswith(("{", "[")):
+                    document = self._local_contexts(without_lone_surrogates(text), source_file)
+                    graph.parse(data=json.dumps(document), format="json-ld", base=RELATIVE_BASE)
+                elif stripped.startswith("<") and ("<rdf:RDF" in text[:20000] or "22-rdf-syntax-ns#" in text[:20000]):
+                    self._refuse_entities(text, source_file)
+                    # The guard the XML lifters share (no text node over 10 MB, no tree over 256
+                    # levels): rdflib's RDF/XML parser takes time quadratic in a text node's size.
+                    parse_xml(text.encode("utf-8"), source_file)
+                    graph.parse(data=text.encode("utf-8"), format="xml", publicID=RELATIVE_BASE)
+                else:
+                    text = without_lone_surrogates(text)
+                    try:
+                        graph.parse(data=text, format="turtle", publicID=RELATIVE_BASE)
+                    except Exception:
+                        if not re.search(r"\{|\bGRAPH\b", text):
+                            raise
+                        from rdflib import Dataset
 
-                    quads = Dataset()
-                    quads.parse(data=text, format="trig", publicID=RELATIVE_BASE)
-                    for s, p, o, _ in quads.quads((None, None, None, None)):
-                        graph.add((s, p, o))
-        except LiftError:
-            raise
-        except Exception as exc:  # rdflib raises many types (BadSyntax, SAXParseException, ValueError)
-            message = re.sub(r"\s+", " ", str(exc)).strip()[:300]
-            raise LiftError(f"not valid RDF: {type(exc).__name__}: {message}", source_file=source_file) from exc
+                        quads = Dataset()
+                        quads.parse(data=text, format="trig", publicID=RELATIVE_BASE)
+                        for s, p, o, _ in quads.quads((None, None, None, None)):
+                            graph.add((s, p, o))
+            except LiftError:
+                raise
+            except netpolicy.FetchRefused as exc:  # guard(): rdflib tried to fetch; nothing was sent
+                raise LiftError(str(exc), source_file=source_file, field="@context") from exc
+            except Exception as exc:  # rdflib raises many types (BadSyntax, SAXParseException, ValueError)
+                message = re.sub(r"\s+", " ", str(exc)).strip()[:300]
+                raise LiftError(f"not valid RDF: {type(exc).__name__}: {message}", source_file=source_file) from exc
         return graph
 
     def _local_contexts(self, text: str, source_file: str) -> object:
@@ -342,35 +367,62 @@ class DcatRdfLifter(Lifter):
         except RecursionError as exc:
             raise LiftError("JSON nested too deeply", source_file=source_file) from exc
 
-        def context(value: object) -> object:
+        def context(value: object, seen: frozenset[str] = frozenset()) -> object:
+            # seen: the allowed remote contexts being inlined here (a context may not include itself)
+            if isinstance(value, str) and value.strip() in seen:
+                raise LiftError(
+                    f"remote JSON-LD context {value} includes itself", source_file=source_file, field="@context"
+                )
             if isinstance(value, str):
                 known = KNOWN_CONTEXTS.get(value.strip())
-                if known is None:
+                if known is not None:
+                    return known
+                if not netpolicy.is_allowed(value.strip()):
                     raise LiftError(
                         f"remote JSON-LD context {value} is not fetched (only contexts shipped with the "
-                        "lifter are used); inline the context or use the DCAT-US 3.0 context URL",
+                        f"lifter, or named by {netpolicy.SETTING}, are used: "
+                        f"{netpolicy.refusal_reason(value.strip())}); inline the context or use the "
+                        "DCAT-US 3.0 context URL",
                         source_file=source_file,
                         field="@context",
                     )
-                return known
+                return context(_allowed_context(value.strip(), source_file), seen | {value.strip()})
             if isinstance(value, list):
-                return [context(v) for v in value]
+                return [context(v, seen) for v in value]
             if isinstance(value, dict):
                 if "@import" in value:
-                    raise LiftError(
-                        f"remote JSON-LD context {value['@import']} (@import) is not fetched",
-                        source_file=source_file,
-                        field="@context",
-                    )
+                    target = value["@import"]
+                    if not (isinstance(target, str) and netpolicy.is_allowed(target.strip())):
+                        raise LiftError(
+                            f"remote JSON-LD context {target} (@import) is not fetched "
+                            f"({netpolicy.refusal_reason(target if isinstance(target, str) else None)})",
+                            source_file=source_file,
+                            field="@context",
+                        )
+                    if target.strip() in seen:
+                        raise LiftError(
+                            f"remote JSON-LD context {target} includes itself",
+                            source_file=source_file,
+                            field="@context",
+                        )
+                    imported = context(_allowed_context(target.strip(), source_file), seen | {target.strip()})
+                    if not isinstance(imported, dict):
+                        raise LiftError(
+                            f"remote JSON-LD context {target} (@import) is not a context object",
+                            source_file=source_file,
+                            field="@context",
+                        )
+                    # JSON-LD 1.1 §4.1.10: the importing context's own terms win.
+                    value = {**imported, **{k: v for k, v in value.items() if k != "@import"}}
                 # Read like a node: rdflib fetches an "@context" nested in a context object too.
-                return walk(value)
+                return walk(value, seen)
             return value
 
-        def walk(node: object) -> object:
+        def walk(node: object, seen: frozenset[str] = frozenset()) -> object:
             if isinstance(node, dict):
-                return {k: context(v) if k == "@context" else walk(v) for k, v in node.items()}
+                return {k: context(v, seen) if k == "@context" else walk(v, seen) for k, v in node.items()}
             if isinstance(node, list):
-                return [walk(v) for v in node]
+                return [walk(v, seen) for v in node]
             return node
 
         return walk(document)

@@ -62,6 +62,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.alignment.decisions import user_iri  # the curator's agent IRI, as mapping reviews name it
 from kg.config import DataDir
+from kg.governance.views import graph_clause
 from kg.linking.embedder import MODEL_NAME
 from kg.namespaces import BASE, CW, LINK_DECISIONS_GRAPH, LINKS_GRAPH, normalize_doi, short_hash
 from kg.ntriples import nt_lines, safe_iri
@@ -536,7 +537,7 @@ def stored_decisions(store: GraphStore, dataset: str | None = None) -> dict[Pair
             return {}
         about = f"?d <{CW.dataset}> <{dataset}> ."
     rows = store.select(
-        f"""SELECT ?d ?s ?t ?status ?who ?at ?comment WHERE {{ GRAPH <{LINK_DECISIONS_GRAPH}> {{ {about}
+        f"""SELECT ?d ?s ?t ?status ?who ?at ?comment WHERE {{ {graph_clause(store, LINK_DECISIONS_GRAPH)} {{ {about}
               ?d <{CW.linkSource}> ?s ; <{CW.linkTarget}> ?t ; <{CW.reviewStatus}> ?status ;
                  <{PROV.generatedAtTime}> ?at ; <{PROV.wasAttributedTo}> ?agent .
               ?agent <{RDFS.label}> ?who
@@ -640,7 +641,7 @@ class StoredLink:
 def machine_links(store: GraphStore) -> list[StoredLink]:
     """The machine's links in ``graph/links`` of ``store`` (a curator's own links left out)."""
     rows = store.select(
-        f"""SELECT ?a ?b ?score WHERE {{ GRAPH <{LINKS_GRAPH}> {{
+        f"""SELECT ?a ?b ?score WHERE {{ {graph_clause(store, LINKS_GRAPH)} {{
               ?l a <{CW.DatasetLink}> ; <{CW.linkSource}> ?a ; <{CW.linkTarget}> ?b ; <{CW.score}> ?score
               FILTER NOT EXISTS {{ ?l <{CW.method}> "{CURATOR_METHOD}" }} }} }} ORDER BY ?a ?b"""
     )

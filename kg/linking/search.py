@@ -13,10 +13,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +30,9 @@ from kg.linking.index import VectorIndex
 from kg.linking.prior import reference_prior
 from kg.linking.ranking import hybrid_scores, query_focus
 from kg.store import GraphStore
+
+if TYPE_CHECKING:
+    from kg.governance.views import Scope
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _WORD = re.compile(r"[^\W_]+")  # a word of highlighting and autocomplete: letters and digits, any script
@@ -112,7 +117,7 @@ class _Completion:
         # the most used spelling, one not in capitals when there is one ("Aerosols", not "AEROSOLS")
         text = min(self.forms, key=lambda f: (f.isupper(), -self.forms[f], f))
         kinds = tuple(k for k in ("title", "keyword", "publisher", "concept") if k in self.kinds)
-        return Suggestion(text, kinds, len(self.keys), self.concept)
+        return Suggestion(text, kinds, len(self.keys), self.concept, frozenset(self.keys))
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class Suggestion:
     kinds: tuple[str, ...]  # title, keyword, publisher, concept (one text may be several)
     count: int  # datasets with this title, keyword, publisher or concept
     concept: str = ""  # the concept's IRI when it is a concept label
+    keys: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # the datasets (records)
 
 
 class Searcher:
@@ -167,15 +173,23 @@ class Searcher:
         self._facet_values = {k: self._values_of(s) for k, s in self.summaries.items()}
         self._hits = {k: _hit(s, 0.0, []) for k, s in self.summaries.items()}  # copied per query
         self._suggest_keys, self._suggest_rows, self._suggest_ranks, self._suggestions = self._suggest_index()
+        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._mask_lock = threading.Lock()
 
-    def _hybrid(self, query: str, qv: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
+    def _hybrid(
+        self, query: str, qv: np.ndarray, mask: np.ndarray | None = None
+    ) -> tuple[dict[str, float], np.ndarray]:
         """The product's ranking over every indexed dataset (kg.linking.ranking.hybrid_scores:
         dense pseudo-relevance feedback, z-scored BM25 fusion, the reference prior); ``qv`` is
         the embedding of the query's focus. Returns the best CANDIDATES and every score."""
         matrix = self._matrix()
         bm25 = self.lexical.scores(query)
         fused = hybrid_scores(matrix, qv, None if bm25 is None else bm25[self._lexical_rows], self._prior)
+        if mask is not None:  # out of the caller's scope: never a candidate
+            fused = np.where(mask, fused, -np.inf)
         best = np.argsort(-fused)[:CANDIDATES]
+        if mask is not None:
+            best = best[mask[best]]
         keys = self.index.keys  # type: ignore[union-attr]
         return {keys[int(i)]: float(fused[int(i)]) for i in best if keys[int(i)] in self.summaries}, fused
 
@@ -224,6 +238,7 @@ class Searcher:
         filters: Mapping[str, Iterable[str]] | None = None,
         sort: str = "relevance",
         mode: str = "hybrid",
+        scope: Scope | None = None,
     ) -> SearchResult:
         """The query's datasets, filtered, sorted and paged, with facet counts and highlights.
 
@@ -231,7 +246,9 @@ class Searcher:
         OR); the facets combine with AND. ``publisher`` and ``concept`` are one value of
         those facets. ``sort``: ``relevance`` (the ranking, default), ``newest`` or ``title``;
         an unknown sort is relevance. ``mode``: ``hybrid`` (the product), ``dense`` or
-        ``lexical`` (for evaluation).
+        ``lexical`` (for evaluation). ``scope`` (kg.governance.views.Scope): the caller's; the
+        datasets outside it are taken out before ranking (never a hit, a count or a facet
+        value); None is every dataset.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -240,7 +257,7 @@ class Searcher:
         query = query.strip()
         if not query or not self.ready:
             return SearchResult(query, [], 0, {name: [] for name in FACETS}, chosen, sort, offset)
-        candidates, named = self._ranked(query, mode)
+        candidates, named = self._ranked(query, mode, self._mask(scope))
         values = self._facet_values
         selected = [h for h in candidates if self._passes(values[h.key], chosen)] if chosen else candidates
         facets = {
@@ -264,8 +281,22 @@ class Searcher:
             h.snippet = snippet(h.description, stems)
         return SearchResult(query, page, len(selected), facets, chosen, sort, offset)
 
-    def _ranked(self, query: str, mode: str) -> tuple[list[Hit], set[str]]:
-        """Every candidate in relevance order (one per dataset IRI) and the concepts the query names."""
+    def _mask(self, scope: Scope | None) -> np.ndarray | None:
+        """Which index positions ``scope`` may see (None: all), cached per scope."""
+        if scope is None or scope.keys is None or self.index is None:
+            return None
+        with self._mask_lock:
+            mask = self._masks.get(scope.keys)
+            if mask is None:
+                mask = np.fromiter((k in scope.keys for k in self.index.keys), dtype=bool, count=len(self.index.keys))
+                if len(self._masks) > 64:
+                    self._masks.clear()
+                self._masks[scope.keys] = mask
+        return mask
+
+    def _ranked(self, query: str, mode: str, mask: np.ndarray | None = None) -> tuple[list[Hit], set[str]]:
+        """Every candidate in relevance order (one per dataset IRI) and the concepts the query
+        names; with ``mask``, only the index positions it allows."""
         assert self.index is not None
         nq = _norm(query)
         dense: dict[str, float] = {}
@@ -279,10 +310,14 @@ class Searcher:
         if mode == "lexical":
             dense = self._lexical_only(self.lexical.search(query, CANDIDATES))
         elif mode == "hybrid":  # the query's focus is embedded (without "I want to…")
-            dense, everything = self._hybrid(query, self.embedder.embed_query(query_focus(query)))
+            dense, everything = self._hybrid(query, self.embedder.embed_query(query_focus(query)), mask)
         # hybrid: datasets tagged with a concept the query names, or with a narrower one
         named = self.concepts.match_query(query) if mode == "hybrid" else set()
         by_concept = {k: sorted(named & e) for k, e in self._expanded.items() if named & e}
+        if mask is not None:  # the evaluation modes rank everything first; hybrid is masked in _hybrid
+            allowed = self.index.position
+            dense = {k: v for k, v in dense.items() if k in allowed and mask[allowed[k]]}
+            by_concept = {k: v for k, v in by_concept.items() if k in allowed and mask[allowed[k]]}
         for key in by_concept:
             if key not in dense and key in self.index.position:
                 dense[key] = float(everything[self.index.position[key]])
@@ -417,10 +452,11 @@ class Searcher:
             suggestions,
         )
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+    def suggest(self, prefix: str, limit: int = 8, scope: Scope | None = None) -> list[Suggestion]:
         """Completions of what the user is typing (``prefix``: the start of any word of a
         title, keyword, publisher or concept label), best first. A binary search and a
-        partial sort over the precomputed rows: no embedding, well under a millisecond."""
+        partial sort over the precomputed rows: no embedding, well under a millisecond.
+        With ``scope``, only completions of datasets in it, counted over them."""
         p = _fold(prefix)[:SUGGEST_KEY_CHARS]
         limit = max(0, min(int(limit), 50))
         if not p or not limit:
@@ -436,8 +472,14 @@ class Searcher:
             else:
                 top = np.argsort(ranks)
             out = list(dict.fromkeys(int(self._suggest_rows[lo + int(i)]) for i in top))
-            if len(out) >= limit or len(top) == len(ranks):
-                return [self._suggestions[i] for i in out[:limit]]
+            found = [self._suggestions[i] for i in out]
+            if scope is not None and scope.keys is not None:
+                visible = scope.keys
+                found = [
+                    replace(sug, count=len(sug.keys & visible)) for sug in found if not sug.keys.isdisjoint(visible)
+                ]
+            if len(found) >= limit or len(top) == len(ranks):
+                return found[:limit]
             k *= 4
 
 

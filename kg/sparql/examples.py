@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.namespaces import BASE, CW, LINKS_GRAPH, RUNS_GRAPH, SDO, SRC
+from kg.namespaces import BASE, CW, RUNS_GRAPH, SDO, SRC
 
 # name → namespace IRI: declared by the examples that use them and offered by the editor.
 PREFIXES: dict[str, str] = {
@@ -132,7 +132,7 @@ WHERE {{
   # dcat:theme is written by alignment (graph/alignment/KEY) or by a lifter from a scheme
   ?a dcat:theme ?concept .
   OPTIONAL {{ ?alignment a cw:Alignment ; cw:dataset ?a ; cw:concept ?concept ; cw:sourceTerm ?term }}
-  GRAPH <{LINKS_GRAPH}> {{
+  {{  # links are in the default graph: the ones between datasets you may see
     ?a cw:relatedDataset ?b .
     ?link a cw:DatasetLink ; cw:linkSource ?a ; cw:linkTarget ?b ; cw:method ?method .
     # a link a curator added may have no model score; a reviewed one says so
@@ -212,18 +212,18 @@ ORDER BY DESC(?datasets)
         "Which machine links (from `kg link`) join datasets of different labs, with the score, "
         "method and model behind each? Empty until `kg link` has run.",
         with_prefixes(
-            f"""
+            """
 SELECT ?score ?a_title ?a_source ?b_title ?b_source ?method ?model ?a ?b
-WHERE {{
-  GRAPH <{LINKS_GRAPH}> {{
+WHERE {
+  {  # links are in the default graph: the ones between datasets you may see
     ?a cw:relatedDataset ?b .
     ?link a cw:DatasetLink ; cw:linkSource ?a ; cw:linkTarget ?b ;
           cw:score ?score ; cw:method ?method ; cw:model ?model .
-  }}
-  GRAPH ?ga {{ ?ga foaf:primaryTopic ?a ; cw:source ?a_source . ?a dcterms:title ?a_title }}
-  GRAPH ?gb {{ ?gb foaf:primaryTopic ?b ; cw:source ?b_source . ?b dcterms:title ?b_title }}
+  }
+  GRAPH ?ga { ?ga foaf:primaryTopic ?a ; cw:source ?a_source . ?a dcterms:title ?a_title }
+  GRAPH ?gb { ?gb foaf:primaryTopic ?b ; cw:source ?b_source . ?b dcterms:title ?b_title }
   FILTER (?a_source != ?b_source)
-}}
+}
 ORDER BY DESC(?score)
 LIMIT 100
 """

@@ -14,8 +14,10 @@ by ingest read-only; the parent waits at most ``timeout_s`` and kills a worker t
 * A worker killed at the time limit is reaped (no zombie) and replaced at once.
 * ``close()`` stops every worker; it also runs at interpreter exit.
 
-The text is checked before any worker sees it: SPARQL Update and SERVICE are refused with a
-tokenizer (``kg.sparql.lexer``), so no query can make the server fetch an address.
+The text is checked before any worker sees it: SPARQL Update (LOAD included) is refused with a
+tokenizer (``kg.sparql.lexer``), and so is SERVICE unless every SERVICE target is an IRI that
+``KG_FETCH_ALLOWLIST`` names (``kg.netpolicy``), so no query can make the server fetch an address
+the operator did not allow.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import netpolicy
 from kg.config import DataDir
-from kg.sparql.lexer import QUERY_FORMS, scan
+from kg.governance.views import ScopeSpec
+from kg.sparql.lexer import QUERY_FORMS, scan, tokenize
 from kg.sparql.messages import QueryRequest, SparqlResult
 from kg.sparql.worker import serve
 from kg.store.oxigraph import latest_checkpoint
@@ -42,7 +46,11 @@ STARTUP_TIMEOUT_S = 30.0  # a worker that is not ready by then is broken, not sl
 
 NO_DATA_MESSAGE = "no data has been ingested yet: run `kg ingest PATH` (then `kg link`) first"
 READ_ONLY_MESSAGE = "this endpoint is read-only: SPARQL Update ({}) is not accepted"
-SERVICE_MESSAGE = "SERVICE is disabled on this endpoint: queries cannot fetch from other endpoints"
+# {target}: the first SERVICE target the allowlist does not name; {reason}: kg.netpolicy says why.
+SERVICE_MESSAGE = (
+    "SERVICE is disabled on this endpoint: queries cannot fetch from other endpoints unless "
+    f"{netpolicy.SETTING} names them; SERVICE {{target}} is refused ({{reason}})"
+)
 
 
 class _Worker:
@@ -125,8 +133,14 @@ class SparqlExecutor:
         accept: str | None,
         default_graph_uris: list[str] | None = None,
         named_graph_uris: list[str] | None = None,
+        scope: ScopeSpec | None = None,
     ) -> SparqlResult:
         """Run one query; never raises for a bad query (the result carries status and message).
+
+        ``scope`` (kg.governance.views.ScopeSpec) is the caller's: the query then runs over
+        that scope's graphs only, in the checkpoint it was made for; FROM / FROM NAMED and the
+        protocol's graph lists are cut to it. ``None`` is the whole store, for trusted
+        in-process callers (the web app always passes one).
 
         Status: 200; 400 bad query, SERVICE, bad graph IRI; 403 SPARQL Update; 406 no
         acceptable format; 503 time limit, all workers busy, or nothing ingested yet.
@@ -134,7 +148,7 @@ class SparqlExecutor:
         ``default_graph_uris`` / ``named_graph_uris`` are given (SPARQL 1.1 Protocol §2.1.4).
         """
         started = time.perf_counter()
-        result = self._run(query, accept, default_graph_uris, named_graph_uris)
+        result = self._run(query, accept, default_graph_uris, named_graph_uris, scope)
         return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def close(self) -> None:
@@ -172,14 +186,20 @@ class SparqlExecutor:
         accept: str | None,
         default_graph_uris: list[str] | None,
         named_graph_uris: list[str] | None,
+        scope: ScopeSpec | None = None,
     ) -> SparqlResult:
         if not query or not query.strip():
             return SparqlResult.failure(400, "the query is empty")
         shape = scan(query)
         if shape.is_update:
             return SparqlResult.failure(403, READ_ONLY_MESSAGE.format(shape.form))
-        if shape.uses_service:
-            return SparqlResult.failure(400, SERVICE_MESSAGE)
+        refused = [t for t in shape.services if not netpolicy.is_allowed(t)]
+        if refused:  # SERVICE to an address the operator did not allow (or to a variable)
+            target = refused[0]
+            shown = f"<{target}>" if target else "(a variable or an IRI that does not resolve)"
+            return SparqlResult.failure(
+                400, SERVICE_MESSAGE.format(target=shown, reason=netpolicy.refusal_reason(target))
+            )
         defaults = [g for g in default_graph_uris or () if g]
         named = [g for g in named_graph_uris or () if g]
         for iri in defaults + named:
@@ -188,8 +208,18 @@ class SparqlExecutor:
             except ValueError as exc:
                 return SparqlResult.failure(400, f"bad graph IRI {iri!r}: {exc}")
         checkpoint = latest_checkpoint(self.dirs.checkpoints)
-        if checkpoint is None:
-            return SparqlResult.failure(503, NO_DATA_MESSAGE)
+        if scope is not None:
+            checkpoint = Path(scope.checkpoint)  # the scope was made for this one
+            if not defaults and not named and shape.has_dataset_clause:
+                # the query's own FROM / FROM NAMED, cut to the scope by the worker
+                try:
+                    defaults, named = dataset_clause(query)
+                except ValueError as exc:
+                    return SparqlResult.failure(400, str(exc))
+                if not defaults and not named:
+                    return SparqlResult.failure(400, "cannot read the query's FROM clauses")
+        if checkpoint is None or not checkpoint.exists():
+            return SparqlResult.failure(503, NO_DATA_MESSAGE if checkpoint is None else "the data changed; try again")
         request = QueryRequest(
             query=query,
             accept=accept,
@@ -199,6 +229,7 @@ class SparqlExecutor:
             default_graphs=tuple(defaults) if defaults or named else None,
             named_graphs=tuple(named) if defaults or named else None,
             prefixes=shape.prefixes,
+            scope=(scope.units, scope.staff, scope.admin) if scope is not None else None,
         )
         result = self._dispatch(request)
         if result.form and "/" in result.form and shape.form in QUERY_FORMS:
@@ -280,3 +311,30 @@ class SparqlExecutor:
             if replace_it and not self._closed:
                 self._idle.append(self._spawn())
             self._cond.notify()
+
+
+def dataset_clause(query: str) -> tuple[list[str], list[str]]:
+    """The IRIs of a query's ``FROM`` and ``FROM NAMED`` clauses (grammar [13]-[15]), prefixed
+    names resolved with its PREFIX declarations. Raises ValueError for one it cannot resolve."""
+    shape = scan(query)
+    tokens = tokenize(query)
+    defaults: list[str] = []
+    named: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or tok.text.upper() != "FROM":
+            continue
+        j = i + 1
+        into = defaults
+        if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "NAMED":
+            into, j = named, j + 1
+        if j >= len(tokens):
+            raise ValueError("FROM without a graph IRI")
+        target = tokens[j]
+        if target.kind == "iri":
+            into.append(target.text[1:-1])
+        elif target.kind == "pname" and target.text.split(":", 1)[0] in shape.prefixes:
+            pfx, local = target.text.split(":", 1)
+            into.append(shape.prefixes[pfx] + local)
+        else:
+            raise ValueError(f"FROM {target.text}: not an IRI this endpoint can resolve")
+    return defaults, named

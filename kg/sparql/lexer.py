@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 # SPARQL 1.1 Update operations (grammar rule [30] Update1) and the WITH form of Modify [41].
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
@@ -54,6 +55,9 @@ class QueryShape:
     keywords: tuple[str, ...]  # bare words in order, upper-cased
     prefixes: dict[str, str] = field(default_factory=dict)  # PREFIX declarations
     form: str | None = None  # first keyword after the prologue (SELECT, INSERT, ...)
+    # The target of each SERVICE, in order: an absolute IRI (prefixed names and relative IRIs
+    # resolved), or None when it is a variable or cannot be resolved (kg.netpolicy refuses it).
+    services: tuple[str | None, ...] = ()
 
     @property
     def is_update(self) -> bool:
@@ -86,6 +90,7 @@ def scan(query: str) -> QueryShape:
     keywords = tuple(t.text.upper() for t in tokens if t.kind == "word")
     prefixes: dict[str, str] = {}
     form = None
+    base: str | None = None
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -98,9 +103,43 @@ def scan(query: str) -> QueryShape:
                 i += 3
                 continue
             if upper == "BASE":
+                if i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+                    base = tokens[i + 1].text[1:-1]
                 i += 2
                 continue
             form = upper
             break
         i += 1
-    return QueryShape(keywords=keywords, prefixes=prefixes, form=form)
+    services = _service_targets(tokens, prefixes, base) if "SERVICE" in keywords else ()
+    return QueryShape(keywords=keywords, prefixes=prefixes, form=form, services=services)
+
+
+def _service_targets(tokens: list[Token], prefixes: dict[str, str], base: str | None) -> tuple[str | None, ...]:
+    """The target of every ``SERVICE [SILENT] VarOrIri`` (grammar [59]), as an absolute IRI or None.
+
+    Prefixed names are expanded with the query's PREFIX declarations and relative IRIs resolved
+    against its BASE (§4.1.1); a variable, an undeclared prefix or a relative IRI without a BASE
+    gives None: nothing a policy could allow."""
+    targets: list[str | None] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or tok.text.upper() != "SERVICE":
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "SILENT":
+            j += 1
+        target = tokens[j] if j < len(tokens) else None
+        iri: str | None = None
+        if target is not None and target.kind == "iri":
+            iri = urljoin(base, target.text[1:-1]) if base else target.text[1:-1]
+        elif target is not None and target.kind == "pname":
+            prefix, _, local = target.text.partition(":")
+            if prefix in prefixes:
+                namespace = urljoin(base, prefixes[prefix]) if base else prefixes[prefix]
+                iri = namespace + re.sub(r"\\(.)", r"\1", local)  # PN_LOCAL_ESC (§19.8)
+        if iri is not None and not _ABSOLUTE_IRI.match(iri):
+            iri = None
+        targets.append(iri)
+    return tuple(targets)
+
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")

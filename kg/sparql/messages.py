@@ -47,3 +47,6 @@ class QueryRequest:
     default_graphs: tuple[str, ...] | None = None  # protocol dataset; None = not given
     named_graphs: tuple[str, ...] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)  # for Turtle / RDF/XML output
+    # the caller's scope (kg.governance.views.ScopeSpec): (visible units, staff, admin); None:
+    # the whole store. The worker rebuilds the graph lists from it with kg.governance.views.
+    scope: tuple[tuple[str, ...], bool, bool] | None = None

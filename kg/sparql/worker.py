@@ -95,6 +95,33 @@ def _not_acceptable(kind: str, form: str) -> SparqlResult:
     )
 
 
+_layouts: dict[str, object] = {}
+_scopes: dict[tuple[object, ...], object] = {}
+
+
+def _scoped_options(store: ox.Store, request: QueryRequest) -> dict[str, object]:
+    """The caller's graphs (kg.governance.views, the same rule the web views use): the scope's
+    default and named graphs, or the dataset the request names cut to them."""
+    from kg.governance.views import layout, scope_of
+
+    assert request.scope is not None
+    lay = _layouts.get(request.checkpoint)
+    if lay is None:
+        _layouts.clear()
+        lay = _layouts[request.checkpoint] = layout(store)
+    key = (request.checkpoint, request.scope)
+    scope = _scopes.get(key)
+    if scope is None:
+        units, staff, admin = request.scope
+        scope = scope_of(lay, units, staff=staff, admin=admin)  # type: ignore[arg-type]
+        if len(_scopes) > 32:
+            _scopes.clear()
+        _scopes[key] = scope
+    if request.default_graphs is not None or request.named_graphs is not None:
+        return scope.restrict(request.default_graphs, request.named_graphs)
+    return scope.query_options()
+
+
 def _dataset_options(request: QueryRequest) -> dict[str, object]:
     """SPARQL 1.1 Protocol §2.1.4: default-graph-uri / named-graph-uri, when given, make the
     whole dataset (a graph list not given is empty); else the query's FROM clauses; else the
@@ -112,7 +139,8 @@ def _dataset_options(request: QueryRequest) -> dict[str, object]:
 def execute(store: ox.Store, request: QueryRequest) -> SparqlResult:
     """Run one query on ``store`` and write its results in the negotiated format."""
     try:
-        results = store.query(request.query, **_dataset_options(request))
+        options = _scoped_options(store, request) if request.scope is not None else _dataset_options(request)
+        results = store.query(request.query, **options)
     except SyntaxError as exc:
         return SparqlResult.failure(400, f"SPARQL syntax error: {exc}")
     except ValueError as exc:

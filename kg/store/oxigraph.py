@@ -166,6 +166,9 @@ class GraphStore:
         )
         return {r["g"]: r["h"] for r in rows}, {r["k"]: r["f"] for r in rows if "k" in r and "f" in r}
 
+    def contains_graph(self, graph: str) -> bool:
+        return self.store.contains_named_graph(ox.NamedNode(graph))
+
     def named_graphs(self) -> Iterator[str]:
         for g in self.store.named_graphs():
             yield g.value
@@ -178,11 +181,18 @@ class GraphStore:
 
     # --- checkpoints -----------------------------------------------------------------------
 
-    def checkpoint(self, directory: Path) -> Path:
-        """A consistent read-only copy for readers; returns its path and points LATEST at it."""
+    def checkpoint(self, directory: Path, *, policies: object = None) -> Path:
+        """A consistent read-only copy for readers; returns its path and points LATEST at it.
+        ``policies`` (kg.governance.policy.PolicySet): build the views for these instead of the
+        data directory's file (a policy change checkpoints before it saves the file)."""
         assert self.path is not None, "in-memory stores have no checkpoints"
         directory.mkdir(parents=True, exist_ok=True)
         target = directory / f"cp-{time.time_ns()}"
+        # the view graphs readers are scoped to, consistent with this checkpoint's records and
+        # the policies of the data directory (kg.governance.views); rebuilds only what changed
+        from kg.governance.views import refresh
+
+        refresh(self.store, directory.parent, policies)  # type: ignore[arg-type]
         self.store.flush()
         self.store.backup(str(target))
         latest = directory / "LATEST"

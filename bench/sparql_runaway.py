@@ -1,0 +1,276 @@
+"""Ordinary SPARQL latency while runaway queries are being stopped (issue 6, point 4).
+
+Starts the real server (``kg serve --workers 2``: gunicorn, each process with its own pool of
+query worker processes) on loopback over a data directory, which it only reads, then measures
+N ordinary clients sending typical queries for a fixed time, twice:
+
+1. **baseline**: ordinary clients only;
+2. **attack**: the same, while ``--attackers`` threads send a four-way cartesian product
+   (``SELECT * WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}``) again and again, each
+   waiting for its answer, which must be the time-limit error (503), never a hang.
+
+The ordinary queries, in turn: datasets per publisher (GROUP BY), a title lookup (an exact
+``dct:title`` of a stored dataset), and a DESCRIBE of a stored dataset. Each client sends one,
+reads the answer, waits ``--think`` seconds, and sends the next. Printed per phase and per
+query: requests, errors (any non-200 answer, by status), p50/p95/p99/max; and every runaway
+answer (status, seconds, message).
+
+    .venv/bin/python bench/sparql_runaway.py --data-dir /tmp/benchdata
+
+Record each run's figures and the machine in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode
+
+RUNAWAY = "SELECT * WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}"
+PREFIXES = (
+    "PREFIX dcat: <http://www.w3.org/ns/dcat#>\n"
+    "PREFIX dct: <http://purl.org/dc/terms/>\n"
+    "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+)
+PER_PUBLISHER = (
+    PREFIXES + "SELECT ?publisher (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dcat:Dataset ; dct:publisher/foaf:name "
+    "?publisher } GROUP BY ?publisher ORDER BY DESC(?n)"
+)
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
+
+
+def ask(conn: http.client.HTTPConnection, query: str, accept: str) -> tuple[int, bytes]:
+    conn.request("GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": accept})
+    resp = conn.getresponse()
+    return resp.status, resp.read()
+
+
+def sample_queries(port: int, count: int = 200) -> list[tuple[str, str, str]]:
+    """(name, query, accept) of the ordinary queries, over datasets the server holds."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    status, body = ask(
+        conn, PREFIXES + f"SELECT ?d ?t WHERE {{ ?d a dcat:Dataset ; dct:title ?t }} LIMIT {count}", RESULTS_JSON
+    )
+    conn.close()
+    if status != 200:
+        raise SystemExit(f"sampling datasets failed: {status} {body[:200]!r}")
+    rows = json.loads(body)["results"]["bindings"]
+    if not rows:
+        raise SystemExit("the data directory holds no datasets")
+    out: list[tuple[str, str, str]] = []
+    for row in rows:
+        iri, title = row["d"]["value"], row["t"]["value"]
+        out.append(("per-publisher", PER_PUBLISHER, RESULTS_JSON))
+        out.append(("title", PREFIXES + f"SELECT ?d WHERE {{ ?d dct:title {json.dumps(title)} }}", RESULTS_JSON))
+        out.append(("describe", f"DESCRIBE <{iri}>", TURTLE))
+    return out
+
+
+def run_ordinary(
+    port: int, queries: list[tuple[str, str, str]], clients: int, seconds: float, think: float
+) -> dict[str, object]:
+    latencies: dict[str, list[float]] = {}
+    errors: Counter[str] = Counter()
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        i = n * len(queries) // clients
+        mine: dict[str, list[float]] = {}
+        while time.perf_counter() < stop:
+            name, query, accept = queries[i % len(queries)]
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                status, body = ask(conn, query, accept)
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors[f"{type(exc).__name__}"] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                continue
+            ms = (time.perf_counter() - t0) * 1000
+            if status != 200:
+                with lock:
+                    errors[f"{status} {body[:80].decode('utf-8', 'replace').strip()}"] += 1
+            else:
+                mine.setdefault(name, []).append(ms)
+            if think:
+                time.sleep(think)
+        conn.close()
+        with lock:
+            for name, values in mine.items():
+                latencies.setdefault(name, []).extend(values)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"latencies": latencies, "errors": errors, "wall": time.perf_counter() - t0}
+
+
+class Attack:
+    """Threads that send the runaway query back to back and note every answer."""
+
+    def __init__(self, port: int, attackers: int) -> None:
+        self.port = port
+        self.answers: list[tuple[int | str, float, str]] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._attack, daemon=True) for _ in range(attackers)]
+
+    def _attack(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        while not self._stop.is_set():
+            t0 = time.perf_counter()
+            try:
+                status, body = ask(conn, RUNAWAY, RESULTS_JSON)
+                answer: tuple[int | str, float, str] = (
+                    status,
+                    time.perf_counter() - t0,
+                    body[:120].decode("utf-8", "replace").strip(),
+                )
+            except (OSError, http.client.HTTPException) as exc:
+                answer = (type(exc).__name__, time.perf_counter() - t0, str(exc)[:120])
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            with self._lock:
+                self.answers.append(answer)
+        conn.close()
+
+    def __enter__(self) -> Attack:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join()  # each finishes its current runaway: it ends at the time limit
+
+
+def report(phase: str, result: dict[str, object]) -> None:
+    latencies: dict[str, list[float]] = result["latencies"]  # type: ignore[assignment]
+    errors: Counter[str] = result["errors"]  # type: ignore[assignment]
+    every = [v for values in latencies.values() for v in values]
+    n_err = sum(errors.values())
+    print(
+        f"{phase:8s} all           requests {len(every) + n_err:5d}  errors {n_err:4d}  "
+        f"{(len(every) + n_err) / result['wall']:6.1f}/s  p50 {percentile(every, 50):7.1f} ms  "  # type: ignore[operator]
+        f"p95 {percentile(every, 95):7.1f} ms  p99 {percentile(every, 99):7.1f} ms  "
+        f"max {max(every) if every else float('nan'):7.1f} ms"
+    )
+    for name in sorted(latencies):
+        values = latencies[name]
+        print(
+            f"{'':8s} {name:13s} requests {len(values):5d}               p50 {percentile(values, 50):7.1f} ms  "
+            f"p95 {percentile(values, 95):7.1f} ms  p99 {percentile(values, 99):7.1f} ms"
+        )
+    for text, count in errors.most_common(3):
+        print(f"{'':8s} error x{count}: {text}")
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            status, _ = ask(conn, "ASK { ?s ?p ?o }", RESULTS_JSON)
+            conn.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("server did not become ready")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, required=True, help="read only: the server reads its checkpoints")
+    ap.add_argument("--clients", type=int, default=4, help="ordinary clients (default 4)")
+    ap.add_argument("--attackers", type=int, default=2, help="threads sending the runaway query (default 2)")
+    ap.add_argument("--seconds", type=float, default=30.0, help="per phase (default 30)")
+    ap.add_argument("--think", type=float, default=0.1, help="seconds between a client's queries (default 0.1)")
+    ap.add_argument("--workers", type=int, default=2, help="kg serve --workers (default 2: one per core)")
+    ap.add_argument("--timeout", type=float, default=None, help="KG_SPARQL_TIMEOUT for the server (default: its own)")
+    ap.add_argument("--sparql-workers", type=int, default=None, help="KG_SPARQL_WORKERS per server process")
+    ap.add_argument("--port", type=int, default=0)
+    args = ap.parse_args()
+    port = args.port or free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    if args.timeout is not None:
+        env["KG_SPARQL_TIMEOUT"] = str(args.timeout)
+    if args.sparql_workers is not None:
+        env["KG_SPARQL_WORKERS"] = str(args.sparql_workers)
+    # the server is the code of the tree this script sits in (``kg serve`` of that tree)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    # the server's output goes to a file: a pipe nobody reads fills up and then blocks the server
+    log = tempfile.NamedTemporaryFile("w+", prefix="sparql_runaway-server-", suffix=".log", delete=False)
+    print(f"server log: {log.name}")
+    serve = ["serve", "--data-dir", str(args.data_dir), "--port", str(port), "--workers", str(args.workers)]
+    command = [sys.executable, "-m", "kg.cli", *serve]
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        t0 = time.perf_counter()
+        wait_ready(port, proc)
+        print(f"server ready in {time.perf_counter() - t0:.1f} s")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print(
+            f"kg serve --workers {args.workers}; KG_SPARQL_TIMEOUT={env.get('KG_SPARQL_TIMEOUT', '10 (default)')}, "
+            f"KG_SPARQL_WORKERS={env.get('KG_SPARQL_WORKERS', '2 (default)')} per server process; "
+            f"{args.clients} ordinary clients, think time {args.think:g} s, {args.seconds:g} s per phase; "
+            f"{args.attackers} attackers"
+        )
+        queries = sample_queries(port)
+        run_ordinary(port, queries, args.clients, min(5.0, args.seconds), args.think)  # warm every process
+        baseline = run_ordinary(port, queries, args.clients, args.seconds, args.think)
+        report("baseline", baseline)
+        with Attack(port, args.attackers) as attack:
+            time.sleep(1.0)  # the runaways have reached the workers
+            attacked = run_ordinary(port, queries, args.clients, args.seconds, args.think)
+        report("attack", attacked)
+        statuses = Counter(a[0] for a in attack.answers)
+        seconds = [a[1] for a in attack.answers]
+        print(
+            f"runaway  answers {len(attack.answers)} ({', '.join(f'{k}: {v}' for k, v in statuses.items())}); "
+            f"seconds min {min(seconds):.1f} max {max(seconds):.1f}"
+        )
+        for text, count in Counter(a[2] for a in attack.answers).most_common(3):
+            print(f"         x{count}: {text}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()

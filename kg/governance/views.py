@@ -1,0 +1,517 @@
+"""The one place access is enforced: view graphs in the store, and the :class:`Scope` of a caller.
+
+Why view graphs (measured, bench/RESULTS.md "Access control"): pyoxigraph evaluates a query
+whose default graph is a *list* of graphs pattern by pattern over every graph of the list. With
+graph-per-record, a caller's list is one graph per visible record: a GROUP BY over 2,757
+datasets took 91 s that way, against 0.48 s over the union. So every checkpoint also holds
+derived *view graphs* that group what callers read into few graphs:
+
+* ``graph/view/unit/{unit}``: every triple of the records of one unit (a source's records that
+  share a policy, :mod:`kg.governance.policy`): record, validation report and alignment
+  graphs, the catalog's membership triples for those records and the catalog's own header;
+* ``graph/view/m/{graph}/{u1+u2…}``: the triples of a graph about several datasets (links,
+  curators' link decisions, duplicate candidates, vocabulary changes, record status), each
+  node with its sub-nodes (a link's reasons) in the view named after the units of every
+  dataset it mentions; ``…/_shared`` for nodes that mention none (a link run's settings).
+
+A caller's default graph is their visible unit views, the mention views whose every unit is
+visible, and the public graphs (ontology, software agents); their named graphs are the same
+each visible record's own graphs and the public ones: ``GRAPH ?g`` names
+``graph/record/{key}`` as it did before policies, never a view (a view is the default graph's
+building block, and naming it would count each triple twice). Any
+graph not classified here is visible to global admins only (fails closed). The same list goes
+to SPARQL, search, related datasets, counts, landing pages and exports, so a caller never
+reaches another graph: not by ``GRAPH ?g``, FROM / FROM NAMED (intersected with the scope),
+property paths, aggregates or DESCRIBE, which all run over the dataset the store is handed.
+
+Views are rebuilt by :func:`refresh`, which :meth:`GraphStore.checkpoint` calls, so every
+checkpoint a reader opens is consistent with the policies of its moment. Each view carries a
+stamp of what it was built from (``graph/view-state``): only views whose records, policy unit
+or source graph changed are rebuilt. The policy *levels* are not in the views: they are read
+from the policy file at request time, so a level change or an embargo's date takes effect at
+once; only giving a record its own policy (which moves it to another unit) needs a refresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.governance.identity import Identity
+from kg.governance.policy import POLICY_GRAPH, PolicySet, load
+from kg.namespaces import (
+    BASE,
+    CW,
+    DUPLICATES_GRAPH,
+    LINK_DECISIONS_GRAPH,
+    LINKS_GRAPH,
+    ONTOLOGY_GRAPH,
+    RUNS_GRAPH,
+    record_graph,
+    validation_graph,
+)
+
+VIEW_PREFIX = f"{BASE}graph/view/"
+UNIT_VIEW = f"{VIEW_PREFIX}unit/"
+MENTION_VIEW = f"{VIEW_PREFIX}m/"
+SHARED = "_shared"
+STATE_GRAPH = f"{BASE}graph/view-state"
+SOFTWARE_GRAPH = f"{BASE}graph/software"
+CHANGES_GRAPH = f"{BASE}graph/vocabulary-changes"
+STATUS_PREFIX = f"{BASE}graph/status/"
+SOURCE_PREFIX = f"{BASE}graph/source/"
+RECORD_PREFIX = f"{BASE}graph/record/"
+VALIDATION_PREFIX = f"{BASE}graph/validation/"
+ALIGNMENT_PREFIX = f"{BASE}graph/alignment/"
+PUBLIC_GRAPHS = (ONTOLOGY_GRAPH, SOFTWARE_GRAPH)
+STAFF_GRAPHS = (RUNS_GRAPH, POLICY_GRAPH)
+MENTION_GRAPHS = (LINKS_GRAPH, LINK_DECISIONS_GRAPH, DUPLICATES_GRAPH, CHANGES_GRAPH)
+_DCAT = "http://www.w3.org/ns/dcat#"
+_MEMBERSHIP = (f"{_DCAT}record", f"{_DCAT}dataset")
+_PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
+_STAMP = ox.NamedNode(str(CW.viewStamp))
+
+
+def alignment_graph(key: str) -> str:
+    return f"{ALIGNMENT_PREFIX}{key}"
+
+
+def unit_view(unit: str) -> str:
+    return f"{UNIT_VIEW}{unit}"
+
+
+def _mention_name(graph: str) -> str:
+    if graph.startswith(STATUS_PREFIX):
+        return "status-" + graph[len(STATUS_PREFIX) :]
+    return graph.rsplit("/", 1)[-1]
+
+
+# --- building the views (writers) -------------------------------------------------------------
+
+
+@dataclass
+class _Record:
+    key: str
+    source: str  # slug
+    dataset: str
+    unit: str = ""
+
+
+def _records(store: ox.Store) -> list[_Record]:
+    """Every committed record with its source (from the source graphs) and dataset."""
+    rows = store.query(
+        f"""SELECT ?sg ?g ?ds WHERE {{
+              GRAPH ?sg {{ ?cat <{_DCAT}record> ?g }}
+              FILTER(STRSTARTS(STR(?sg), "{SOURCE_PREFIX}"))
+              GRAPH ?g {{ ?g <{CW.contentHash}> ?h ; <{_PRIMARY_TOPIC}> ?ds }} }}""",
+    )
+    out = {}
+    for r in rows:
+        g = r["g"].value
+        if g.startswith(RECORD_PREFIX):
+            key = g[len(RECORD_PREFIX) :]
+            out.setdefault(key, _Record(key, r["sg"].value[len(SOURCE_PREFIX) :], r["ds"].value))
+    return sorted(out.values(), key=lambda rec: rec.key)
+
+
+def _graph_quads(store: ox.Store, graph: str) -> list[ox.Quad]:
+    return list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def _digest(parts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8") + b"\n")
+    return h.hexdigest()[:32]
+
+
+def _hashes(store: ox.Store) -> dict[str, str]:
+    rows = store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{CW.contentHash}> ?h }} }}")
+    return {r["g"].value: r["h"].value for r in rows}
+
+
+def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = None) -> dict[str, int]:
+    """Bring the view graphs and ``graph/policy`` up to date with the records and the policies.
+
+    Returns counts: views rebuilt, dropped, kept. Writes only what changed: stale views are
+    dropped in one update, rebuilt with one bulk load, and stamped last (a crash in between
+    leaves a view without its stamp, which the next refresh rebuilds).
+    """
+    policies = load(data_dir) if policies is None else policies
+    records = _records(store)
+    for rec in records:
+        rec.unit = policies.unit_of(rec.source, rec.key)
+    hashes = _hashes(store)
+    reports = _report_digests(store)
+    state = {
+        q.subject.value: q.object.value for q in store.quads_for_pattern(None, _STAMP, None, ox.NamedNode(STATE_GRAPH))
+    }
+    existing = {g.value for g in store.named_graphs() if g.value.startswith(VIEW_PREFIX)}
+
+    by_unit: dict[str, list[_Record]] = defaultdict(list)
+    for rec in records:
+        by_unit[rec.unit].append(rec)
+    sources = sorted({rec.source for rec in records})
+    source_quads = {s: _graph_quads(store, SOURCE_PREFIX + s) for s in sources}
+    headers = {
+        s: [q for q in qs if q.predicate.value not in _MEMBERSHIP and q.predicate.value != str(CW.accessLevel)]
+        for s, qs in source_quads.items()
+    }
+    drop: list[str] = []
+    build: list[tuple[str, Iterable[ox.Triple]]] = []
+    stamps: dict[str, str] = {}
+    kept = 0
+    wanted_units = set()
+    for unit, members in sorted(by_unit.items()):
+        view = unit_view(unit)
+        wanted_units.add(view)
+        source = members[0].source
+        parts = [unit, _digest(str(q) for q in headers[source])]
+        for rec in members:
+            parts += [rec.key, hashes.get(record_graph(rec.key), ""), hashes.get(alignment_graph(rec.key), ""),
+                      reports.get(validation_graph(rec.key), "")]  # fmt: skip
+        stamp = _digest(parts)
+        if view in existing and state.get(view) == stamp:
+            kept += 1
+            continue
+        drop.append(view)
+        build.append((view, _unit_quads(store, members, source_quads[source], headers[source])))
+        stamps[view] = stamp
+    drop += [v for v in existing if v.startswith(UNIT_VIEW) and v not in wanted_units]
+
+    # Mention views. A node that names only datasets of public units goes to the family's
+    # _shared view; one naming a non-public unit goes to the view of its non-public units.
+    # Tightening a policy therefore needs a refresh before it is saved (kg.governance.admin).
+    where: dict[str, set[str]] = defaultdict(set)
+    for rec in records:
+        where[rec.dataset].add(rec.unit)
+        where[record_graph(rec.key)].add(rec.unit)
+    public = {u for u in by_unit if (found := policies.unit_access(u)) is not None and found[1].level == "public"}
+    where_digest = _digest(
+        [*(f"{k} {' '.join(sorted(v))}" for k, v in sorted(where.items())), "public:", *sorted(public)]
+    )
+    status = sorted(g.value for g in store.named_graphs() if g.value.startswith(STATUS_PREFIX))
+    families = {"links": [LINKS_GRAPH], "other": [LINK_DECISIONS_GRAPH, DUPLICATES_GRAPH, CHANGES_GRAPH, *status]}
+    for family, graphs in families.items():
+        marker = f"{MENTION_VIEW}{family}"
+        stamp = _digest([where_digest, *(f"{g} {_mention_digest(store, g)}" for g in graphs)])
+        have = sorted(v for v in existing if v.startswith(marker + "/"))
+        if state.get(marker) == stamp:
+            kept += len(have)
+            continue
+        drop += have
+        parts_by: dict[frozenset[str], list[ox.Triple]] = defaultdict(list)
+        for g in graphs:
+            for units, triples in _partition(_graph_quads(store, g), where, public).items():
+                parts_by[units].extend(triples)
+        for units, triples in parts_by.items():
+            build.append((f"{marker}/{'+'.join(sorted(units)) if units else SHARED}", triples))
+        stamps[marker] = stamp
+    for v in existing:  # families no longer made
+        if v.startswith(MENTION_VIEW) and v[len(MENTION_VIEW) :].split("/", 1)[0] not in families:
+            drop.append(v)
+    if drop or stamps:
+        store.update(" ;\n".join(
+            [f"DROP SILENT GRAPH <{v}>" for v in dict.fromkeys(drop)]
+            + [f"DELETE WHERE {{ GRAPH <{STATE_GRAPH}> {{ <{v}> <{CW.viewStamp}> ?s }} }}" for v in dict.fromkeys((*drop, *stamps))]
+        ))  # fmt: skip
+    if build:
+        store.bulk_extend(
+            ox.Quad(t.subject, t.predicate, t.object, node)
+            for view, triples in build
+            for node in (ox.NamedNode(view),)
+            for t in triples
+        )
+    if stamps:
+        body = "\n".join(f'<{v}> <{CW.viewStamp}> "{s}" .' for v, s in stamps.items())
+        store.update(f"INSERT DATA {{ GRAPH <{STATE_GRAPH}> {{\n{body}\n}} }}")
+    _mirror_policies(store, policies)  # the policies, for stewards' queries
+    built = {v for v, _ in build}
+    return {"built": len(built), "dropped": len(set(drop) - built), "kept": kept}
+
+
+def _report_digests(store: ox.Store) -> dict[str, str]:
+    """A digest of each validation report: its status and number of results (reports are
+    rewritten with their record; this catches a re-validation that changes the outcome)."""
+    rows = store.query(
+        f"""SELECT ?g ?st (COUNT(?res) AS ?n) WHERE {{ GRAPH ?g {{ ?rep <{CW.status}> ?st
+              OPTIONAL {{ ?rep <http://www.w3.org/ns/shacl#result> ?res }} }}
+              FILTER(STRSTARTS(STR(?g), "{VALIDATION_PREFIX}")) }} GROUP BY ?g ?st"""
+    )
+    return {r["g"].value: f"{r['st'].value}/{r['n'].value}" for r in rows}
+
+
+def _mention_digest(store: ox.Store, graph: str) -> str:
+    """What a mention graph holds, cheaply: the links graph (hundreds of thousands of triples,
+    rewritten whole by each ``kg link``) by its size and the runs that made it; the small ones
+    (decisions, duplicates, status) by their content."""
+    node = ox.NamedNode(graph)
+    if graph == LINKS_GRAPH:
+        size = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))["n"].value
+        runs = store.query(
+            f"SELECT DISTINCT ?run WHERE {{ GRAPH <{graph}> {{ ?s <http://www.w3.org/ns/prov#wasGeneratedBy> ?run }} }}"
+        )
+        return _digest([size, *sorted(r["run"].value for r in runs)])
+    return _digest(sorted(str(q) for q in store.quads_for_pattern(None, None, None, node)))
+
+
+def _unit_quads(
+    store: ox.Store, members: list[_Record], source_quads: list[ox.Quad], header: list[ox.Quad]
+) -> Iterator[ox.Triple]:
+    keys = {rec.key for rec in members}
+    mine = {record_graph(k) for k in keys} | {rec.dataset for rec in members}
+    for q in header:
+        yield q.triple
+    for q in source_quads:
+        if q.predicate.value in _MEMBERSHIP and q.object.value in mine:
+            yield q.triple
+    for rec in members:
+        for graph in (record_graph(rec.key), validation_graph(rec.key), alignment_graph(rec.key)):
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                yield q.triple
+
+
+def _partition(
+    quads: list[ox.Quad], where: dict[str, set[str]], public: set[str] | frozenset[str] = frozenset()
+) -> dict[frozenset[str], list[ox.Triple]]:
+    """Each node of a mention graph with its sub-nodes, by the non-public units of the datasets
+    it names (a node whose datasets are all in public units is shared: key ``frozenset()``)."""
+    subjects = {q.subject.value for q in quads}
+    parent: dict[str, str] = {}
+    for q in quads:
+        o = q.object
+        if isinstance(o, ox.NamedNode) and o.value in subjects and o.value not in where and o.value != q.subject.value:
+            parent.setdefault(o.value, q.subject.value)
+
+    def root(node: str) -> str:
+        seen = {node}
+        while node in parent and parent[node] not in seen:
+            node = parent[node]
+            seen.add(node)
+        return node
+
+    groups: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in quads:
+        groups[root(q.subject.value)].append(q)
+    out: dict[frozenset[str], list[ox.Triple]] = defaultdict(list)
+    for group in groups.values():
+        named = sorted(
+            {t.value for q in group for t in (q.subject, q.object) if isinstance(t, ox.NamedNode) and t.value in where}
+        )
+        if not named:
+            out[frozenset()].extend(q.triple for q in group)
+            continue
+        # a dataset two catalogs list (one DOI) may sit in two units: the node is in each combination
+        for combo in itertools.product(*(sorted(where[n]) for n in named)):
+            out[frozenset(u for u in combo if u not in public)].extend(q.triple for q in group)
+    return out
+
+
+def _mirror_policies(store: ox.Store, policies: PolicySet) -> None:
+    text = policies.to_graph().serialize(format="nt")
+    current = sorted(str(q.triple) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(POLICY_GRAPH)))
+    wanted = sorted(str(t) for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)) if text.strip() else []
+    if current == wanted:
+        return
+    store.update(f"DROP SILENT GRAPH <{POLICY_GRAPH}>")
+    if wanted:
+        store.update(f"INSERT DATA {{ GRAPH <{POLICY_GRAPH}> {{\n{text}\n}} }}")
+
+
+# --- reading: the scope of a caller (readers) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a checkpoint holds, by unit (read once per checkpoint)."""
+
+    units: dict[str, tuple[str, ...]]  # unit -> record keys
+    mention_views: tuple[str, ...]
+    graphs: tuple[str, ...]  # every named graph
+
+
+def layout(store: ox.Store) -> Layout:
+    rows = store.query(
+        f"""SELECT ?v ?k WHERE {{ GRAPH ?v {{ ?g <{CW.recordKey}> ?k ; <{CW.contentHash}> ?h }}
+              FILTER(STRSTARTS(STR(?v), "{UNIT_VIEW}")) FILTER(STRSTARTS(STR(?g), "{RECORD_PREFIX}")) }}"""
+    )
+    units: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        units[r["v"].value[len(UNIT_VIEW) :]].add(r["k"].value)
+    graphs = tuple(sorted(g.value for g in store.named_graphs()))
+    for g in graphs:  # a unit view without records (all withdrawn) is still a unit
+        if g.startswith(UNIT_VIEW):
+            units.setdefault(g[len(UNIT_VIEW) :], set())
+    mentions = tuple(g for g in graphs if g.startswith(MENTION_VIEW))
+    return Layout({u: tuple(sorted(k)) for u, k in units.items()}, mentions, graphs)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The graphs one caller may read in one checkpoint."""
+
+    default: tuple[str, ...]
+    named: tuple[str, ...]
+    units: frozenset[str]
+    keys: frozenset[str] | None  # visible record keys; None: every record (admins)
+    everything: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_default_nodes", [ox.NamedNode(g) for g in self.default])
+        object.__setattr__(self, "_named_nodes", [ox.NamedNode(g) for g in self.named])
+        object.__setattr__(self, "_named_set", frozenset(self.named))
+
+    def query_options(self) -> dict[str, object]:
+        return {"default_graph": self._default_nodes, "named_graphs": self._named_nodes}  # type: ignore[attr-defined]
+
+    def sees_key(self, key: str) -> bool:
+        return self.keys is None or key in self.keys
+
+    def sees_graph(self, graph: str) -> bool:
+        return graph in self._named_set  # type: ignore[attr-defined]
+
+    def restrict(self, default: Iterable[str] | None, named: Iterable[str] | None) -> dict[str, object]:
+        """A dataset the request names (FROM / FROM NAMED, default-graph-uri / named-graph-uri),
+        cut to the graphs of this scope: a graph the caller may not see is an empty graph."""
+        d = [ox.NamedNode(g) for g in dict.fromkeys(default or ()) if self.sees_graph(g)]
+        n = [ox.NamedNode(g) for g in dict.fromkeys(named or ()) if self.sees_graph(g)]
+        return {"default_graph": d, "named_graphs": n}
+
+
+def visible_units(lay: Layout, policies: PolicySet, who: Identity, today: dt.date | None = None) -> frozenset[str]:
+    """The one rule: which of a checkpoint's units ``who`` may read today."""
+    return frozenset(u for u in lay.units if policies.can_see(who, u, today))
+
+
+def scope_of(lay: Layout, units: Iterable[str], *, staff: bool = False, admin: bool = False) -> Scope:
+    """The graphs of ``units`` (and the public ones; the operational ones for ``staff``; every
+    graph for ``admin``) in one checkpoint. Pure: a SPARQL worker computes the same scope
+    from the same units."""
+    if admin:
+        default = [unit_view(u) for u in sorted(lay.units)] + list(lay.mention_views)
+        default += [g for g in (*PUBLIC_GRAPHS, *STAFF_GRAPHS) if g in lay.graphs]
+        named = tuple(g for g in lay.graphs if not g.startswith(VIEW_PREFIX))
+        return Scope(tuple(default), named, frozenset(lay.units), None, everything=True)
+    visible = frozenset(u for u in units if u in lay.units)
+    default = [unit_view(u) for u in sorted(visible)]
+    for view in lay.mention_views:
+        name = view.rsplit("/", 1)[-1]
+        if name == SHARED or all(u in visible for u in name.split("+")):
+            default.append(view)
+    default += [g for g in PUBLIC_GRAPHS if g in lay.graphs]
+    if staff:
+        default += [g for g in STAFF_GRAPHS if g in lay.graphs]
+    keys = frozenset(k for u in visible for k in lay.units[u])
+    # GRAPH ?g names record graphs (as without policies), never the views the default graph is made of
+    named = [g for g in default if not g.startswith(VIEW_PREFIX)]
+    for k in sorted(keys):
+        named += [record_graph(k), validation_graph(k), alignment_graph(k)]
+    return Scope(tuple(default), tuple(named), visible, keys)
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """What a scope is made from, small enough to send to a SPARQL worker with each query."""
+
+    checkpoint: str
+    units: tuple[str, ...]
+    staff: bool = False
+    admin: bool = False
+
+
+def scope_for(lay: Layout, policies: PolicySet, who: Identity, today: dt.date | None = None) -> Scope:
+    return scope_of(lay, visible_units(lay, policies, who, today), staff=policies.is_staff(who), admin=who.is_admin)
+
+
+class ScopeCache:
+    """Scopes by checkpoint, policy file state, day and what visibility depends on."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._layouts: dict[str, Layout] = {}
+        self._scopes: dict[tuple[object, ...], tuple[Scope, ScopeSpec]] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def layout(self, store: ox.Store, checkpoint: object) -> Layout:
+        with self._lock:
+            lay = self._layouts.get(str(checkpoint))
+        if lay is None:
+            lay = layout(store)
+            with self._lock:
+                self._layouts = {str(checkpoint): lay}  # only the newest checkpoint's
+        return lay
+
+    def scope(
+        self, store: ox.Store, checkpoint: object, data_dir: Path | str, who: Identity
+    ) -> tuple[Scope, ScopeSpec]:
+        """The caller's scope in ``checkpoint`` and the spec a SPARQL worker rebuilds it from."""
+        policies = load(data_dir)
+        today = dt.datetime.now(dt.UTC).date()
+        key = (str(checkpoint), id(policies), today, who.cache_key())
+        with self._lock:
+            hit = self._scopes.get(key)
+        if hit is not None:
+            return hit
+        lay = self.layout(store, checkpoint)
+        scope = scope_for(lay, policies, who, today)
+        spec = ScopeSpec(str(checkpoint), tuple(sorted(scope.units)), policies.is_staff(who), who.is_admin)
+        with self._lock:
+            if len(self._scopes) >= self._size:
+                self._scopes.clear()
+            self._scopes[key] = (scope, spec)
+        return scope, spec
+
+
+class ScopedStore:
+    """A GraphStore's read verbs, each over one caller's scope: what the web views are given."""
+
+    def __init__(self, store: object, scope: Scope) -> None:
+        self._store = store
+        self.scope = scope
+        self.path = getattr(store, "path", None)
+
+    @property
+    def cache_key(self) -> str:
+        """Names what this store shows: its checkpoint and the caller's units (for caches of
+        facts read from it, which must never be shared between scopes)."""
+        units = "*" if self.scope.everything else ",".join(sorted(self.scope.units))
+        return f"{self.path}|{hashlib.sha256(units.encode()).hexdigest()[:16]}"
+
+    def query(self, sparql: str, **kwargs: object) -> object:
+        return self._store.query(sparql, **self.scope.query_options(), **kwargs)  # type: ignore[attr-defined]
+
+    def select(self, sparql: str, **kwargs: object) -> list[dict[str, str]]:
+        return self._store.select(sparql, **self.scope.query_options(), **kwargs)  # type: ignore[attr-defined]
+
+    def ask(self, sparql: str, **kwargs: object) -> bool:
+        return self._store.ask(sparql, **self.scope.query_options(), **kwargs)  # type: ignore[attr-defined]
+
+    def named_graphs(self) -> Iterator[str]:
+        return iter(g for g in self.scope.named if self._store.contains_graph(g))  # type: ignore[attr-defined]
+
+    def contains_graph(self, graph: str) -> bool:
+        return self.scope.sees_graph(graph) and self._store.contains_graph(graph)  # type: ignore[attr-defined]
+
+    def quad_count(self) -> int:
+        """Triples in the caller's default graph (counted once per scope)."""
+        cached = getattr(self.scope, "_quads", None)
+        if cached is None:
+            rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            cached = int(rows[0]["n"]) if rows else 0
+            object.__setattr__(self.scope, "_quads", cached)
+        return cached
+
+
+def graph_clause(store: object, graph: str) -> str:
+    """How a query names one of the graphs about several datasets (links, decisions,
+    duplicates): ``GRAPH <graph>`` on a whole store (writers, the CLI), nothing on a scoped
+    one, whose default graph holds exactly the caller's part of it (the mention views)."""
+    return "" if isinstance(store, ScopedStore) else f"GRAPH <{graph}>"
