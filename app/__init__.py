@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["crosswalk"] = Services(app.config)
 
     from app import auth
-    from app.blueprints import admin, curate, dataset, home, quality, search, sparql
+    from app.blueprints import access, admin, curate, dataset, home, quality, search, sparql
 
     auth.init_app(app)  # signing key, cookie settings, /login and /logout
 
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(quality.bp)
     app.register_blueprint(curate.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(access.bp)
 
     @app.get("/favicon.ico")
     def favicon():  # type: ignore[no-untyped-def]

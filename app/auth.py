@@ -13,8 +13,8 @@
 * the signing key is ``$KG_SECRET_KEY``, else a random key kept in ``{data_dir}/secret_key``
   (mode 0600), made on first start, so sessions survive a restart;
 * programs send ``Authorization: Bearer cwt_…`` (kg.tokens) instead of a session: the request
-  acts as the token's owner; such a request carries no cookie, so it needs no CSRF token; a
-  wrong, revoked or expired token is refused with 401, never treated as anonymous.
+  acts as the token's owner and needs no CSRF token (no other site can make a browser send that
+  header); a wrong, revoked or expired token is refused with 401, never treated as anonymous.
 
 Who is asking is decided by :func:`current_identity`, which asks each provider in
 ``app.config["IDENTITY_PROVIDERS"]`` in turn (bearer token, then session). An OIDC login is one
@@ -247,11 +247,13 @@ def csrf_token() -> str:
 
 
 def check_csrf() -> None:
-    """Refuse (400) an unsafe request whose form does not carry the session's token (a request
-    with an API token and no cookie cannot be forged by another site: it is exempt)."""
+    """Refuse (400) an unsafe request whose form does not carry the session's token. A request
+    with an API token is exempt: another site can make a browser send its cookies, never an
+    Authorization header (that needs CORS, which this server never grants), and such a request
+    acts as the token's owner, never as the cookie's."""
     if request.method not in _UNSAFE:
         return
-    if request.headers.get("Authorization", "")[:7].lower() == "bearer " and not request.cookies:
+    if request.headers.get("Authorization", "")[:7].lower() == "bearer ":
         current_identity()  # a bad token ends the request with 401 here
         return
     sent = request.form.get(CSRF_FIELD, "")

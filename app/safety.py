@@ -17,6 +17,11 @@ body cap, and the standard security headers (ARCHITECTURE.md, "Safety of the end
   which process accepts its connections. ``KG_RATE_LIMIT_DB=/path/file.sqlite`` keeps the buckets
   in one SQLite file that every process of the server shares, making the limit exact; it costs
   one small write transaction per request (bench figures in bench/RESULTS.md).
+* **SPARQL queries in flight per client.** A client may have ``KG_SPARQL_PER_CLIENT`` queries
+  (default 1) running in one server process at a time; one more gets 429 at once. A runaway
+  query holds a query worker until the time limit kills it, so without this cap one client
+  sending runaways from a few connections takes every worker and everyone else waits (measured
+  with bench/sparql_runaway.py). Exempt addresses are not capped; 0 turns the cap off.
 * **Body cap.** ``MAX_CONTENT_LENGTH`` (1 MB; ``KG_MAX_BODY`` bytes, with an optional k/M suffix,
   replaces it): a request announcing a larger body is refused with 413 before its body is read,
   and Flask refuses one that grows past the cap while it is read (chunked uploads).
@@ -40,7 +45,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, g, request, url_for
 from markupsafe import escape
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -49,6 +54,8 @@ DEFAULT_BURST = 120
 DEFAULT_EXEMPT = "127.0.0.1 ::1"
 MAX_CLIENTS = 50_000  # buckets kept in memory; the least recently seen go first (full again by then)
 EXEMPT_ENDPOINTS = frozenset({"static", "favicon"})
+SPARQL_ENDPOINT = "sparql.sparql"
+DEFAULT_SPARQL_PER_CLIENT = 1
 
 # This origin only; no inline script (templates keep data in <script type="application/json">
 # blocks, which are not run); inline styles stay allowed: templates and CodeMirror set them.
@@ -250,6 +257,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATE_LIMIT_DB", env.get("KG_RATE_LIMIT_DB") or None)
     app.config.setdefault("TRUSTED_PROXIES", int(env.get("KG_TRUSTED_PROXIES", "0")))
     app.config.setdefault("HSTS", env.get("KG_SESSION_COOKIE_SECURE") == "1")
+    app.config.setdefault("SPARQL_PER_CLIENT", int(env.get("KG_SPARQL_PER_CLIENT", DEFAULT_SPARQL_PER_CLIENT)))
 
     policy = RatePolicy(float(app.config["RATE_LIMIT"]), max(1, int(app.config["RATE_BURST"])))
     buckets: MemoryBuckets | SqliteBuckets | None = None
@@ -259,28 +267,54 @@ def init_app(app: Flask) -> None:
     exempt = parse_exempt(str(app.config["RATE_LIMIT_EXEMPT"]))
     trusted = int(app.config["TRUSTED_PROXIES"])
     app.extensions["crosswalk_rate_limit"] = buckets
+    per_client = int(app.config["SPARQL_PER_CLIENT"])
+    running: dict[str, int] = {}  # client → SPARQL queries running in this process
+    running_lock = threading.Lock()
 
     @app.before_request
     def limit_request() -> Response | None:
         cap = app.config.get("MAX_CONTENT_LENGTH")
         if cap is not None and request.content_length is not None and request.content_length > cap:
             raise RequestEntityTooLarge()
-        if buckets is None or request.endpoint in EXEMPT_ENDPOINTS:
+        if request.endpoint in EXEMPT_ENDPOINTS or (buckets is None and per_client <= 0):
             return None
         address = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"), trusted)
         if _is_exempt(address, exempt):
             return None
         client = bucket_key(address)
-        wait = buckets.take(client)
-        if wait <= 0.0:
-            return None
-        retry = max(1, math.ceil(wait))
-        return error_response(
-            429,
-            "Too many requests",
-            f"too many requests from {client}: the limit is {policy.describe()}; try again in {retry} s",
-            {"Retry-After": str(retry)},
-        )
+        wait = buckets.take(client) if buckets is not None else 0.0
+        if wait > 0.0:
+            retry = max(1, math.ceil(wait))
+            return error_response(
+                429,
+                "Too many requests",
+                f"too many requests from {client}: the limit is {policy.describe()}; try again in {retry} s",
+                {"Retry-After": str(retry)},
+            )
+        if per_client > 0 and request.endpoint == SPARQL_ENDPOINT and _carries_query():
+            with running_lock:
+                if running.get(client, 0) >= per_client:
+                    return error_response(
+                        429,
+                        "Too many queries",
+                        f"{client} already has {per_client} SPARQL quer{'y' if per_client == 1 else 'ies'} "
+                        "running; send the next one when it has answered",
+                        {"Retry-After": "1"},
+                    )
+                running[client] = running.get(client, 0) + 1
+            g.crosswalk_sparql_slot = client
+        return None
+
+    @app.teardown_request
+    def release_sparql_slot(_exc: BaseException | None) -> None:
+        client = g.pop("crosswalk_sparql_slot", None)
+        if client is not None:
+            with running_lock:
+                left = running.get(client, 1) - 1
+                if left > 0:
+                    running[client] = left
+                else:
+                    running.pop(client, None)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_exc: RequestEntityTooLarge) -> Response:
@@ -299,6 +333,11 @@ def init_app(app: Flask) -> None:
         if app.config["HSTS"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def _carries_query() -> bool:
+    """A /sparql request that runs a query (not the bare query page)."""
+    return request.method == "POST" or "query" in request.args
 
 
 def _size(n: int) -> str:

@@ -16,6 +16,13 @@ query: requests, errors (any non-200 answer, by status), p50/p95/p99/max; and ev
 answer (status, seconds, message).
 
     .venv/bin/python bench/sparql_runaway.py --data-dir /tmp/benchdata
+    .venv/bin/python bench/sparql_runaway.py --data-dir /tmp/benchdata --distinct-clients
+
+By default every client is on loopback, which the per-client limits exempt (app/safety.py), so
+the attackers can take every query worker. ``--distinct-clients`` makes the clients look as they
+do behind a reverse proxy (each its own address in X-Forwarded-For, the server started with
+``KG_TRUSTED_PROXIES=1`` and nothing exempt): then ``KG_SPARQL_PER_CLIENT`` lets the attacking
+host hold one query worker per server process, and its further runaways get 429 at once.
 
 Record each run's figures and the machine in bench/RESULTS.md.
 """
@@ -63,8 +70,10 @@ def percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
 
 
-def ask(conn: http.client.HTTPConnection, query: str, accept: str) -> tuple[int, bytes]:
-    conn.request("GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": accept})
+def ask(conn: http.client.HTTPConnection, query: str, accept: str, client: str | None = None) -> tuple[int, bytes]:
+    """One query; ``client``: the address a trusted proxy would report for it (X-Forwarded-For)."""
+    headers = {"Accept": accept, **({"X-Forwarded-For": client} if client else {})}
+    conn.request("GET", "/sparql?" + urlencode({"query": query}), headers=headers)
     resp = conn.getresponse()
     return resp.status, resp.read()
 
@@ -91,7 +100,7 @@ def sample_queries(port: int, count: int = 200) -> list[tuple[str, str, str]]:
 
 
 def run_ordinary(
-    port: int, queries: list[tuple[str, str, str]], clients: int, seconds: float, think: float
+    port: int, queries: list[tuple[str, str, str]], clients: int, seconds: float, think: float, distinct: bool
 ) -> dict[str, object]:
     latencies: dict[str, list[float]] = {}
     errors: Counter[str] = Counter()
@@ -107,7 +116,7 @@ def run_ordinary(
             i += 1
             t0 = time.perf_counter()
             try:
-                status, body = ask(conn, query, accept)
+                status, body = ask(conn, query, accept, f"198.51.100.{n + 1}" if distinct else None)
             except (OSError, http.client.HTTPException) as exc:
                 with lock:
                     errors[f"{type(exc).__name__}"] += 1
@@ -139,8 +148,9 @@ def run_ordinary(
 class Attack:
     """Threads that send the runaway query back to back and note every answer."""
 
-    def __init__(self, port: int, attackers: int) -> None:
+    def __init__(self, port: int, attackers: int, distinct: bool) -> None:
         self.port = port
+        self.client = "203.0.113.66" if distinct else None  # one attacking host, several connections
         self.answers: list[tuple[int | str, float, str]] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -151,7 +161,7 @@ class Attack:
         while not self._stop.is_set():
             t0 = time.perf_counter()
             try:
-                status, body = ask(conn, RUNAWAY, RESULTS_JSON)
+                status, body = ask(conn, RUNAWAY, RESULTS_JSON, self.client)
                 answer: tuple[int | str, float, str] = (
                     status,
                     time.perf_counter() - t0,
@@ -163,6 +173,8 @@ class Attack:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
             with self._lock:
                 self.answers.append(answer)
+            if answer[0] == 429:
+                self._stop.wait(1.0)  # refused at once (one query per client): try again a second later
         conn.close()
 
     def __enter__(self) -> Attack:
@@ -224,6 +236,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="kg serve --workers (default 2: one per core)")
     ap.add_argument("--timeout", type=float, default=None, help="KG_SPARQL_TIMEOUT for the server (default: its own)")
     ap.add_argument("--sparql-workers", type=int, default=None, help="KG_SPARQL_WORKERS per server process")
+    ap.add_argument(
+        "--distinct-clients",
+        action="store_true",
+        help="tell clients apart as a reverse proxy would (X-Forwarded-For, KG_TRUSTED_PROXIES=1, nothing exempt), "
+        "so the per-client limits apply; by default every client is loopback, which is exempt",
+    )
     ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     port = args.port or free_port()
@@ -232,6 +250,8 @@ def main() -> None:
         env["KG_SPARQL_TIMEOUT"] = str(args.timeout)
     if args.sparql_workers is not None:
         env["KG_SPARQL_WORKERS"] = str(args.sparql_workers)
+    if args.distinct_clients:
+        env.update({"KG_TRUSTED_PROXIES": "1", "KG_RATE_LIMIT_EXEMPT": ""})
     # the server is the code of the tree this script sits in (``kg serve`` of that tree)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     # the server's output goes to a file: a pipe nobody reads fills up and then blocks the server
@@ -249,21 +269,28 @@ def main() -> None:
             f"kg serve --workers {args.workers}; KG_SPARQL_TIMEOUT={env.get('KG_SPARQL_TIMEOUT', '10 (default)')}, "
             f"KG_SPARQL_WORKERS={env.get('KG_SPARQL_WORKERS', '2 (default)')} per server process; "
             f"{args.clients} ordinary clients, think time {args.think:g} s, {args.seconds:g} s per phase; "
-            f"{args.attackers} attackers"
+            f"{args.attackers} attackers; "
+            + (
+                "clients told apart (X-Forwarded-For, KG_TRUSTED_PROXIES=1): per-client limits apply, "
+                f"KG_SPARQL_PER_CLIENT={env.get('KG_SPARQL_PER_CLIENT', '1 (default)')}"
+                if args.distinct_clients
+                else "every client is loopback (exempt from the per-client limits)"
+            )
         )
         queries = sample_queries(port)
-        run_ordinary(port, queries, args.clients, min(5.0, args.seconds), args.think)  # warm every process
-        baseline = run_ordinary(port, queries, args.clients, args.seconds, args.think)
+        distinct = args.distinct_clients
+        run_ordinary(port, queries, args.clients, min(5.0, args.seconds), args.think, distinct)  # warm every process
+        baseline = run_ordinary(port, queries, args.clients, args.seconds, args.think, distinct)
         report("baseline", baseline)
-        with Attack(port, args.attackers) as attack:
+        with Attack(port, args.attackers, distinct) as attack:
             time.sleep(1.0)  # the runaways have reached the workers
-            attacked = run_ordinary(port, queries, args.clients, args.seconds, args.think)
+            attacked = run_ordinary(port, queries, args.clients, args.seconds, args.think, distinct)
         report("attack", attacked)
         statuses = Counter(a[0] for a in attack.answers)
-        seconds = [a[1] for a in attack.answers]
+        seconds = [a[1] for a in attack.answers if a[0] != 429]
         print(
             f"runaway  answers {len(attack.answers)} ({', '.join(f'{k}: {v}' for k, v in statuses.items())}); "
-            f"seconds min {min(seconds):.1f} max {max(seconds):.1f}"
+            f"seconds (not counting 429s) min {min(seconds):.1f} max {max(seconds):.1f}"
         )
         for text, count in Counter(a[2] for a in attack.answers).most_common(3):
             print(f"         x{count}: {text}")

@@ -10,8 +10,10 @@ A backup is a directory holding what a data directory cannot rebuild, or only at
   an ingest adds more: the store copy refers only to records written before it);
 - ``index/embeddings.sqlite``: the embedding cache (copied with SQLite's online backup API), so a
   restored directory re-links without re-embedding;
-- ``curation/``, ``users.json``, ``secret_key``, ``harvest/``: curators' decisions, users, the
-  session key, harvest state;
+- ``curation/``, ``users.json``, ``tokens.json``, ``secret_key``, ``harvest/``, ``governance/``:
+  curators' decisions, users, API token hashes, the session key, harvest state, access policies;
+- ``audit/``: the audit log as it was (restore never replaces the live log: it appends a
+  ``backup.restore`` entry to it);
 - ``MANIFEST.json``: when, from where, which store copy, records and quads, the canonical hash.
 
 ``kg restore BACKUP`` checks the manifest against the copy, then puts the store and the rest in
@@ -33,7 +35,8 @@ from kg.config import DataDir
 from kg.store.oxigraph import GraphStore, latest_checkpoint
 
 MANIFEST = "MANIFEST.json"
-_EXTRAS = ("curation", "users.json", "secret_key", "harvest")
+_EXTRAS = ("curation", "users.json", "tokens.json", "secret_key", "harvest", "governance")
+_BACKED_UP_ONLY = ("audit",)  # copied into a backup, never back over the live one
 
 
 class BackupError(RuntimeError):
@@ -116,7 +119,7 @@ def backup(data_dir: Path, out: Path) -> BackupResult:
         (work / "index").mkdir()
         with sqlite3.connect(str(cache)) as src, sqlite3.connect(str(work / "index" / cache.name)) as dst:
             src.backup(dst)
-    for name in _EXTRAS:
+    for name in (*_EXTRAS, *_BACKED_UP_ONLY):
         src = dirs.root / name
         if src.is_dir():
             _copy_tree(src, work / name)

@@ -9,11 +9,12 @@ from kg.namespaces import BASE, RUNS_GRAPH
 from kg.store import GraphStore
 
 STATUS_GRAPHS = f"{BASE}graph/status/"  # record status per source (withdrawn on a date): kg.harvest
+VIEW_GRAPHS = f"{BASE}graph/view"  # graph/view/… and graph/view-state: kg.governance.views
 
 
 def canonical_hash(store: GraphStore) -> str:
     """sha256 of the sorted N-Quads of every graph but the run log and the record status graphs
-    (wall-clock times live there).
+    (wall-clock times live there) and the access-control views (derived from the rest).
 
     Crosswalk never writes blank nodes, so sorted N-Quads is canonical: rebuilding from the same
     raw records gives the same hash.
@@ -29,6 +30,8 @@ def canonical_hash(store: GraphStore) -> str:
 
 
 def _wall_clock(line: str) -> bool:
-    """Whether an N-Quads line is in a graph of wall-clock facts (its graph is its last term)."""
+    """Whether an N-Quads line is in a graph of wall-clock facts (its graph is its last term), or
+    in a view graph derived from the others for access control (kg.governance.views: rebuilt
+    from them at every checkpoint, so they add nothing to what the hash identifies)."""
     graph = line[:-2].rsplit(" ", 1)[-1]
-    return graph == f"<{RUNS_GRAPH}>" or graph.startswith(f"<{STATUS_GRAPHS}")
+    return graph == f"<{RUNS_GRAPH}>" or graph.startswith((f"<{STATUS_GRAPHS}", f"<{VIEW_GRAPHS}"))

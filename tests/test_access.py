@@ -265,6 +265,39 @@ def test_policy_rules_and_embargo_dates() -> None:
     assert not PolicySet().can_see(anon, "x~unknown")  # a unit no policy describes: fails closed
 
 
+def test_a_lab_admin_sets_their_labs_policy_in_the_web_ui_and_only_theirs(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Runs near the end: inl goes from internal to public through /admin/access (a program with
+    an API token, so no CSRF token; a browser's form carries one)."""
+    add_user(world.data, "inl-admin", PASSWORD, [])
+    set_memberships(world.data, "inl-admin", labs={"inl": "admin"})
+    bearer = {"Authorization": f"Bearer {create_token(world.data, 'inl-admin', 'test')[1]}"}
+    app = client.application
+    fresh = app.test_client()  # no cookies: a token request needs no CSRF token
+    page = fresh.get("/admin/access", headers=bearer).get_data(as_text=True)
+    assert "<td>inl</td>" in page and "<td>anl</td>" not in page
+    assert (
+        fresh.post("/admin/access/source", data={"source": "anl", "level": "public"}, headers=bearer).status_code == 403
+    )
+    bad = fresh.post("/admin/access/source", data={"source": "inl", "level": "restricted"}, headers=bearer)
+    assert bad.status_code == 400 and "group" in bad.get_data(as_text=True)
+    bad = fresh.post("/admin/access/record", data={"key": "nope", "level": "public"}, headers=bearer)
+    assert bad.status_code == 400 and "key" in bad.get_data(as_text=True)
+    inl = {r.key for r in world.records if r.source == "inl"}
+    query = PREFIX + "SELECT DISTINCT ?key WHERE { ?g cw:recordKey ?key }"
+    assert not inl & {r["key"] for r in _sparql(client, world, "anonymous", query)}
+    done = fresh.post("/admin/access/source", data={"source": "inl", "level": "public"}, headers=bearer)
+    assert done.status_code == 303
+    assert inl <= {r["key"] for r in _sparql(client, world, "anonymous", query)}
+    # a browser without the CSRF token is refused; the anonymous visitor is sent to log in
+    browser = app.test_client()
+    assert browser.get("/admin/access").status_code == 302
+    r = browser.post("/admin/access/source", data={"source": "inl", "level": "internal"})
+    assert r.status_code == 400
+    from kg.audit import read
+
+    assert any(e["action"] == "policy.set" and e["actor"] == "inl-admin" for e in read(world.data, limit=20))
+
+
 def test_an_embargo_lifts_at_its_date_and_policies_change_without_restart(client, world: World) -> None:  # type: ignore[no-untyped-def]
     """Runs last: it changes the policies. bnl's embargo is moved to today (only the file
     changes: no ingest, no refresh, same server) and anonymous callers see bnl at once; then inl

@@ -669,3 +669,37 @@ def test_pages_run_under_the_policy_and_no_payload_executes(data, browser) -> No
             context.close()
     assert not problems, problems
     assert not dialogs, f"a payload ran: {dialogs}"
+
+
+def test_one_client_cannot_take_every_query_worker(data) -> None:  # type: ignore[no-untyped-def]
+    """A runaway holds its worker until the time limit kills it (a 503, not a hang); meanwhile the
+    same client's next query is refused at once and other clients' queries are answered."""
+    config = {"DATA_DIR": str(data[0]), "SPARQL_TIMEOUT_S": 3, "SPARQL_WORKERS": 2}
+    application = create_app({**config, "TRUSTED_PROXIES": 1, "RATE_LIMIT_EXEMPT": ""})
+    # counted, the four-way cartesian product cannot stop at the row cap: it runs until killed
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}"
+    with serve_app(application) as url:
+        host, port = url.removeprefix("http://").split(":")
+
+        def ask(client: str, query: str) -> tuple[int, float, str]:
+            conn = http.client.HTTPConnection(host, int(port), timeout=60)
+            headers = {"Accept": "application/sparql-results+json", "X-Forwarded-For": client}
+            t0 = time.perf_counter()
+            conn.request("GET", "/sparql?" + urlencode({"query": query}), headers=headers)
+            response = conn.getresponse()
+            body = response.read().decode("utf-8", "replace")
+            conn.close()
+            return response.status, time.perf_counter() - t0, body
+
+        answers: list[tuple[int, float, str]] = []
+        attack = threading.Thread(target=lambda: answers.append(ask("203.0.113.66", runaway)))
+        attack.start()
+        time.sleep(1.0)  # the runaway is running
+        second = ask("203.0.113.66", "ASK { ?s ?p ?o }")
+        assert second[0] == 429 and "already has 1 SPARQL query running" in second[2]
+        other = ask("198.51.100.1", "ASK { ?s ?p ?o }")
+        assert other[0] == 200 and other[1] < 2.0
+        attack.join(30)
+        status, seconds, body = answers[0]
+        assert status == 503 and "exceeded the 3 s time limit" in body and seconds < 6
+        assert ask("203.0.113.66", "ASK { ?s ?p ?o }")[0] == 200  # its slot is free again
