@@ -122,7 +122,7 @@ def data(tmp_path_factory: pytest.TempPathFactory, loopback: Loopback) -> tuple[
     )
     store = root / "data"
     result = Ingestor(store).ingest([XSS_CATALOG, inbox])
-    assert result.per_source["safety_xss"]["stored"] == 1 and result.per_source["owl"]["stored"] == 1
+    assert result.per_source["safety_xss"]["stored"] == 2 and result.per_source["owl"]["stored"] == 1
     link(store)
     return store, list(loopback.requests)
 
@@ -703,3 +703,17 @@ def test_one_client_cannot_take_every_query_worker(data) -> None:  # type: ignor
         status, seconds, body = answers[0]
         assert status == 503 and "exceeded the 3 s time limit" in body and seconds < 6
         assert ask("203.0.113.66", "ASK { ?s ?p ?o }")[0] == 200  # its slot is free again
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg/dataset_view.py DatasetView.schema_org writes '<!--' as '<\\!--', which is not valid JSON; "
+    "escaping every '<' as \\u003c keeps the block both safe and valid",
+)
+def test_landing_page_json_ld_stays_valid_json_with_a_comment_opener(client) -> None:  # type: ignore[no-untyped-def]
+    hit = client.get("/api/search?q=sea+ice+thickness+sonar").get_json()["hits"][0]
+    assert hit["title"].startswith("Sea ice thickness <!--")
+    html = client.get(hit["url"].replace("http://localhost", ""), headers={"Accept": BROWSER}).get_data(as_text=True)
+    block = html.partition('<script type="application/ld+json">')[2].partition("</script>")[0]
+    assert "</" not in block and "<!--" not in block
+    assert json.loads(block)["name"] == hit["title"]
