@@ -147,6 +147,7 @@ def build_plan(data_dir: Path) -> dict[str, Any]:
         "queries": [q for q in dict.fromkeys(q.strip() for q in queries) if q],
         "keys": [s.key for s in summaries],
         "titles": [s.title for s in summaries if s.title],
+        "title_of": {s.key: s.title for s in summaries if s.title},
         "words": words,
         "sparql": sparql,
         "checkpoint": str(path),
@@ -410,6 +411,29 @@ def rate_limit_env(value: str) -> tuple[dict[str, str], str]:
     return {}, f"no rate limiter in the app (no KG_RATE_LIMIT in {code}/app or kg)"
 
 
+def visible_to_anonymous(port: int, plan: dict[str, Any], timeout: float) -> int:
+    """Keep the records an anonymous client may see (access policies: a record it may not see
+    is a 404, not an error of the server), asked of the server's own /sparql. Returns how many
+    of the stored records that is."""
+    query = with_prefixes("SELECT DISTINCT ?key WHERE { ?record cw:recordKey ?key }")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=max(timeout, 60))
+    conn.request("GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": SPARQL_JSON})
+    resp = conn.getresponse()
+    body = resp.read()
+    if resp.status != 200:
+        raise SystemExit(f"/sparql answered {resp.status} to the list of record keys: {body[:300]!r}")
+    visible = {b["key"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    stored = len(plan["keys"])
+    plan["keys"] = [k for k in plan["keys"] if k in visible]
+    plan["titles"] = [t for k, t in plan.pop("title_of").items() if k in visible]
+    if not plan["keys"]:
+        raise SystemExit(
+            f"none of the {stored} stored records is visible to an anonymous client: a checkpoint made "
+            "before access control has no view graphs (make a new one: kg link --data-dir DIR, on a copy)"
+        )
+    return stored
+
+
 def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -471,7 +495,9 @@ def report(result: dict[str, Any]) -> str:
         f"{result['seconds']:g} s after a {result['warmup']:g} s warm-up (wall {s['wall_s']} s with the requests "
         f"under way at the end), timeout {result['timeout']:g} s",
         "mix: " + ", ".join(f"{k} {v} %" for k, v in MIX.items()),
-        f"data: {result['data_dir']} (" + ", ".join(f"{v} {k}" for k, v in result["plan_sizes"].items()) + ")",
+        f"data: {result['data_dir']} ({result['stored_records']} stored records; "
+        + ", ".join(f"{v} {k}" for k, v in result["plan_sizes"].items())
+        + " visible to an anonymous client)",
         "",
         f"{'endpoint':28s} {'requests':>7s} {'req/s':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s} {'errors':>6s}",
         *table(s["endpoints"]),
@@ -537,6 +563,7 @@ def main() -> None:
         t0 = time.perf_counter()
         wait_ready(port, proc)
         ready_s = time.perf_counter() - t0
+        stored = visible_to_anonymous(port, plan, args.timeout)
         if args.json != Path("-"):
             print(f"server ready in {ready_s:.1f} s; log {log.name}; warm-up {args.warmup:g} s", flush=True)
         warm = run_load(port, plan, args.clients, args.procs, args.warmup, args.timeout) if args.warmup > 0 else None
@@ -571,6 +598,7 @@ def main() -> None:
         "timeout": args.timeout,
         "data_dir": str(args.data_dir),
         "plan_sizes": {k: len(v) for k, v in plan.items() if isinstance(v, list)},
+        "stored_records": stored,
         "run": summary,
         "warmup_run": summarise(warm) if warm else {"all": {"requests": 0, "errors": 0}},
         "server_cpu_s": round(server_cpu, 1),

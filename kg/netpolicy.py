@@ -268,7 +268,10 @@ def _audit(event: str, args: tuple[object, ...]) -> None:
         port_number = 443
     scheme = "http" if port_number == 80 else "https"
     probe = f"{scheme}://{host if ':' not in host else '[' + host + ']'}:{port_number}/"
-    entries = parse_allowlist(allowlist_setting()) if allowlist_setting() else ()
+    try:
+        entries = parse_allowlist(allowlist_setting())
+    except ValueError:
+        entries = ()  # a malformed setting allows nothing
     if not any(e.host == host.lower().rstrip(".") and (e.port is None or e.port == port_number) for e in entries):
         raise FetchRefused(probe, what, refusal_reason(probe))
 

@@ -321,3 +321,22 @@ def test_an_embargo_lifts_at_its_date_and_policies_change_without_restart(client
     assert not nrel & now
     hits = client.get("/api/search", query_string={"q": "data", "limit": 100}).get_json()["hits"]
     assert not {h["key"] for h in hits} & nrel
+
+
+def test_the_public_view_is_the_union_of_the_public_units_after_changes(world: World) -> None:
+    """Runs last: graph/view/class/public is kept by difference; after the changes above it
+    must hold exactly what its member units' views hold."""
+    import pyoxigraph as ox
+
+    from kg.governance.views import PUBLIC_VIEW, layout, unit_view
+
+    with GraphStore(latest_checkpoint(DataDir(world.data).checkpoints), read_only=True) as cp:
+        lay = layout(cp.store)
+        assert lay.public_members and "nrel" not in lay.public_members  # nrel was made internal
+        union = {
+            q.triple
+            for u in lay.public_members
+            for q in cp.store.quads_for_pattern(None, None, None, ox.NamedNode(unit_view(u)))
+        }
+        held = {q.triple for q in cp.store.quads_for_pattern(None, None, None, ox.NamedNode(PUBLIC_VIEW))}
+    assert held == union
