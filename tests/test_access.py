@@ -295,7 +295,7 @@ def test_a_lab_admin_sets_their_labs_policy_in_the_web_ui_and_only_theirs(client
     assert r.status_code == 400
     from kg.audit import read
 
-    assert any(e["action"] == "policy.set" and e["actor"] == "inl-admin" for e in read(world.data, limit=20))
+    assert any(e["action"] == "policy.set" and e["actor"] == "token:inl-admin" for e in read(world.data, limit=20))
 
 
 def test_an_embargo_lifts_at_its_date_and_policies_change_without_restart(client, world: World) -> None:  # type: ignore[no-untyped-def]

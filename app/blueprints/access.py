@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from app.auth import current_identity, current_user, login_required, protect
+from app.auth import current_identity, login_required, protect
 from app.services import NoDataError
 from kg.governance.admin import StoreBusy, change
 from kg.governance.policy import LEVELS, PolicyError, load, parse_access, with_record, with_source
@@ -56,9 +56,8 @@ def _access_from_form():  # type: ignore[no-untyped-def]
 
 
 def _apply(edit, what: str):  # type: ignore[no-untyped-def]
-    user = current_user()
     try:
-        _, how = change(_data_dir(), edit, user.name if user else "unknown")
+        _, how = change(_data_dir(), edit, current_identity().actor)
     except StoreBusy as exc:
         return render_template("empty.html", message=str(exc)), 503
     flash(f"{what}: {how}.", "ok")

@@ -37,7 +37,7 @@ from flask import (
 )
 from rdflib.namespace import DCTERMS, FOAF
 
-from app.auth import current_user, login_required, protect, safe_next, scoped
+from app.auth import current_identity, current_user, login_required, protect, safe_next, scoped
 from app.services import NoDataError
 from kg import audit
 from kg.alignment.align import SHARED_SOURCE, record_terms
@@ -86,8 +86,9 @@ def _reviewer() -> str:
 
 
 def _audit(action: str, target: str, /, **detail: object) -> None:
-    """Record the decision or write just made in the audit log (kg.audit), as the logged-in user."""
-    audit.record(current_app.config["DATA_DIR"], _reviewer(), action, target, detail)
+    """Record the decision or write just made in the audit log (kg.audit), as the logged-in user
+    (``token:NAME`` when an API token made the request)."""
+    audit.record(current_app.config["DATA_DIR"], current_identity().actor, action, target, detail)
 
 
 def short_id(record_id: str) -> str:
