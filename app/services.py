@@ -25,6 +25,7 @@ class Services:
         self.config = config
         self.dirs = DataDir(Path(config["DATA_DIR"]))
         self._lock = threading.Lock()
+        self._searcher_build = threading.Lock()
         self._store: GraphStore | None = None
         self._store_path: Path | None = None
         self._searcher = None
@@ -58,13 +59,29 @@ class Services:
     def searcher(self):  # type: ignore[no-untyped-def]
         from kg.linking.search import Searcher
 
-        store = self.store()
-        stamp = (self._store_path, Searcher.index_stamp(self.dirs))
+        store, path = self._open()
+        stamp = (path, Searcher.index_stamp(self.dirs))
         with self._lock:
-            if self._searcher is None or stamp != self._searcher_stamp:
-                self._searcher = Searcher(self.dirs, store)
-                self._searcher_stamp = stamp
-            return self._searcher
+            if self._searcher is not None and stamp == self._searcher_stamp:
+                return self._searcher
+        # Built outside the lock (seconds: the model, BM25, facets): landing pages and SPARQL,
+        # which take the lock too, go on meanwhile. One build at a time per process.
+        with self._searcher_build:
+            with self._lock:
+                if self._searcher is not None and stamp == self._searcher_stamp:
+                    return self._searcher
+            searcher = Searcher(self.dirs, store)
+            with self._lock:
+                self._searcher, self._searcher_stamp = searcher, stamp
+            return searcher
+
+    def warm(self) -> None:
+        """Build the searcher and answer one search before serving (a production worker calls
+        this before it accepts connections, so no request waits for the build)."""
+        try:
+            self.searcher().search("data", limit=1)
+        except NoDataError:
+            pass
 
     def close(self) -> None:
         """Stop the SPARQL workers and release the store."""

@@ -15,7 +15,10 @@ client sends is drawn from a mix of what the service's users do:
   steward's queries: counts per source and per publisher, datasets without a licence, records
   failing validation, the most common findings, a title lookup (exact title, or a word of one),
   the provenance of a record (by a title word, or by its key);
-- ``landing`` (30 %): ``GET /dataset/{key}`` (HTML) for a random stored record.
+- ``landing`` (30 %): ``GET /dataset/{key}`` (HTML) for a random stored record that an
+  anonymous client may see (access policies: the bench asks the server's /sparql which records
+  those are before it starts; none at all stops it: a checkpoint made before access control has
+  no view graphs, and a new checkpoint, e.g. ``kg link`` on a copy, makes them).
 
 An error is any status other than 2xx, a connection error, a timeout (``--timeout``, 30 s), or a
 2xx whose body is not what the endpoint promises (JSON with hits, SPARQL JSON results, an
@@ -24,6 +27,10 @@ process loads its model, index and SPARQL workers on first use); its errors are 
 
     .venv/bin/python bench/mixed_load.py --seconds 60 --clients 50     # data: /tmp/benchdata
     .venv/bin/python bench/mixed_load.py --procs 2 --json /tmp/mixed.json
+    PYTHONPATH=/tmp/other-commit .venv/bin/python bench/mixed_load.py --workers 2   # serve other code
+
+(``git archive COMMIT app kg ontologies shapes ui | tar -x -C DIR`` gives such a tree; the
+server's ``app`` and ``kg`` then come from it, and the output names it.)
 
 Build the data directory first (``kg ingest --data-dir DIR ../shared/corpus examples``, then
 ``kg link --data-dir DIR``). The bench never writes to it and checks that no file in it

@@ -6,8 +6,10 @@ N ordinary clients sending typical queries for a fixed time, twice:
 
 1. **baseline**: ordinary clients only;
 2. **attack**: the same, while ``--attackers`` threads send a four-way cartesian product
-   (``SELECT * WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}``) again and again, each
-   waiting for its answer, which must be the time-limit error (503), never a hang.
+   (``SELECT * WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}``; ``--runaway count``: the
+   same counted, which can only end at the time limit) again and again, each waiting for its
+   answer: the time-limit error (503) or, for SELECT *, the row cap's first 10,000 rows; never
+   a hang.
 
 The ordinary queries, in turn: datasets per publisher (GROUP BY), a title lookup (an exact
 ``dct:title`` of a stored dataset), and a DESCRIBE of a stored dataset. Each client sends one,
@@ -44,7 +46,12 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-RUNAWAY = "SELECT * WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}"
+RUNAWAYS = {
+    # the issue's query: on 2,755 datasets the row cap (10,000 rows) sometimes ends it first
+    "select": "SELECT * WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}",
+    # counted, it must enumerate every row: always stopped by the time limit
+    "count": "SELECT (COUNT(*) AS ?n) WHERE {?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l}",
+}
 PREFIXES = (
     "PREFIX dcat: <http://www.w3.org/ns/dcat#>\n"
     "PREFIX dct: <http://purl.org/dc/terms/>\n"
@@ -148,8 +155,9 @@ def run_ordinary(
 class Attack:
     """Threads that send the runaway query back to back and note every answer."""
 
-    def __init__(self, port: int, attackers: int, distinct: bool) -> None:
+    def __init__(self, port: int, attackers: int, distinct: bool, query: str) -> None:
         self.port = port
+        self.query = query
         self.client = "203.0.113.66" if distinct else None  # one attacking host, several connections
         self.answers: list[tuple[int | str, float, str]] = []
         self._stop = threading.Event()
@@ -161,7 +169,7 @@ class Attack:
         while not self._stop.is_set():
             t0 = time.perf_counter()
             try:
-                status, body = ask(conn, RUNAWAY, RESULTS_JSON, self.client)
+                status, body = ask(conn, self.query, RESULTS_JSON, self.client)
                 answer: tuple[int | str, float, str] = (
                     status,
                     time.perf_counter() - t0,
@@ -242,6 +250,7 @@ def main() -> None:
         help="tell clients apart as a reverse proxy would (X-Forwarded-For, KG_TRUSTED_PROXIES=1, nothing exempt), "
         "so the per-client limits apply; by default every client is loopback, which is exempt",
     )
+    ap.add_argument("--runaway", choices=sorted(RUNAWAYS), default="select", help="the attack query (default select)")
     ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     port = args.port or free_port()
@@ -269,7 +278,7 @@ def main() -> None:
             f"kg serve --workers {args.workers}; KG_SPARQL_TIMEOUT={env.get('KG_SPARQL_TIMEOUT', '10 (default)')}, "
             f"KG_SPARQL_WORKERS={env.get('KG_SPARQL_WORKERS', '2 (default)')} per server process; "
             f"{args.clients} ordinary clients, think time {args.think:g} s, {args.seconds:g} s per phase; "
-            f"{args.attackers} attackers; "
+            f"{args.attackers} attackers sending {RUNAWAYS[args.runaway]!r}; "
             + (
                 "clients told apart (X-Forwarded-For, KG_TRUSTED_PROXIES=1): per-client limits apply, "
                 f"KG_SPARQL_PER_CLIENT={env.get('KG_SPARQL_PER_CLIENT', '1 (default)')}"
@@ -282,7 +291,7 @@ def main() -> None:
         run_ordinary(port, queries, args.clients, min(5.0, args.seconds), args.think, distinct)  # warm every process
         baseline = run_ordinary(port, queries, args.clients, args.seconds, args.think, distinct)
         report("baseline", baseline)
-        with Attack(port, args.attackers, distinct) as attack:
+        with Attack(port, args.attackers, distinct, RUNAWAYS[args.runaway]) as attack:
             time.sleep(1.0)  # the runaways have reached the workers
             attacked = run_ordinary(port, queries, args.clients, args.seconds, args.think, distinct)
         report("attack", attacked)

@@ -223,6 +223,13 @@ class _Gunicorn:
         Application().run()
 
 
+def _warm(app):  # type: ignore[no-untyped-def]
+    """Build the app's searcher before the worker takes requests (measured by bench/mixed_load.py:
+    a cold worker made requests wait up to 27 s in the warm-up; warm, at most 5 s)."""
+    app.extensions["crosswalk"].warm()
+    return app
+
+
 def _serve(data_dir: Path, host: str, port: int, debug: bool = False, *, workers: int = 1) -> None:
     # One thread per request already: BLAS and OpenMP pools of their own (numpy, torch, faiss)
     # would oversubscribe the cores. Measured with bench/search_load.py, 8 clients on 2 cores:
@@ -237,7 +244,7 @@ def _serve(data_dir: Path, host: str, port: int, debug: bool = False, *, workers
     elif workers > 1:
         # each process loads its own app (model, store checkpoint, index) after the fork
         _Gunicorn.run(
-            lambda: create_app({"DATA_DIR": str(data_dir)}),
+            lambda: _warm(create_app({"DATA_DIR": str(data_dir)})),
             {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,
              "timeout": 120, "accesslog": None, "errorlog": "-", "loglevel": "warning"},
         )  # fmt: skip

@@ -35,13 +35,14 @@ class GraphStats:
 def graph_stats(store: GraphStore) -> GraphStats:
     by_source: dict[str, SourceStats] = {}
     for r in store.select(
-        f"""SELECT ?source (COUNT(?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{CW.source}> ?source }} }}
+        f"""SELECT ?source (COUNT(DISTINCT ?g) AS ?n) WHERE {{
+              {graph_clause(store, '?g')} {{ ?g <{CW.source}> ?source ; <{CW.contentHash}> ?h }} }}
             GROUP BY ?source ORDER BY ?source"""
     ):
         by_source[r["source"]] = SourceStats(r["source"], int(r["n"]))
     for r in store.select(
         f"""SELECT ?source ?status (COUNT(?g) AS ?n) WHERE {{
-              GRAPH ?g {{ ?g <{CW.source}> ?source ; <{CW.recordKey}> ?key }}
+              {graph_clause(store, '?g')} {{ ?g <{CW.source}> ?source ; <{CW.recordKey}> ?key }}
               BIND(IRI(CONCAT("{BASE}graph/validation/", ?key)) AS ?vg)
               GRAPH ?vg {{ ?rep <{CW.status}> ?status }} }} GROUP BY ?source ?status"""
     ):
@@ -68,8 +69,8 @@ def sample_links(store: GraphStore, n: int) -> list[dict[str, str]]:
     rows = store.select(
         f"""SELECT ?a ?b ?score ?ka ?kb ?ta ?tb ?sa ?sb WHERE {{
           {graph_clause(store, LINKS_GRAPH)} {{ ?l <{CW.linkSource}> ?a ; <{CW.linkTarget}> ?b ; <{CW.score}> ?score }}
-          GRAPH ?ga {{ ?ga <{FOAF}primaryTopic> ?a ; <{CW.recordKey}> ?ka ; <{CW.source}> ?sa . ?a <{DCT}title> ?ta }}
-          GRAPH ?gb {{ ?gb <{FOAF}primaryTopic> ?b ; <{CW.recordKey}> ?kb ; <{CW.source}> ?sb . ?b <{DCT}title> ?tb }}
+          {graph_clause(store, '?ga')} {{ ?ga <{FOAF}primaryTopic> ?a ; <{CW.recordKey}> ?ka ; <{CW.source}> ?sa . ?a <{DCT}title> ?ta }}
+          {graph_clause(store, '?gb')} {{ ?gb <{FOAF}primaryTopic> ?b ; <{CW.recordKey}> ?kb ; <{CW.source}> ?sb . ?b <{DCT}title> ?tb }}
           FILTER(?sa != ?sb)
         }} ORDER BY DESC(?score) ?ka LIMIT {n * 8}"""
     )

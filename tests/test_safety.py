@@ -705,11 +705,6 @@ def test_one_client_cannot_take_every_query_worker(data) -> None:  # type: ignor
         assert ask("203.0.113.66", "ASK { ?s ?p ?o }")[0] == 200  # its slot is free again
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/dataset_view.py DatasetView.schema_org writes '<!--' as '<\\!--', which is not valid JSON; "
-    "escaping every '<' as \\u003c keeps the block both safe and valid",
-)
 def test_landing_page_json_ld_stays_valid_json_with_a_comment_opener(client) -> None:  # type: ignore[no-untyped-def]
     hit = client.get("/api/search?q=sea+ice+thickness+sonar").get_json()["hits"][0]
     assert hit["title"].startswith("Sea ice thickness <!--")

@@ -442,7 +442,17 @@ class Scope:
         object.__setattr__(self, "_named_nodes", [ox.NamedNode(g) for g in self.named])
         object.__setattr__(self, "_named_set", frozenset(self.named))
 
-    def query_options(self) -> dict[str, object]:
+    def query_options(self, sparql: str | None = None) -> dict[str, object]:
+        """pyoxigraph's dataset arguments for a query over this scope. With the query's text, the
+        named graphs are only those it can name: none when it has no GRAPH, the constant ones
+        when every GRAPH names an IRI. Why: pyoxigraph spends ~6 µs per listed named graph on
+        every query (48 ms for the 8,272 graphs of 2,757 records), so only ``GRAPH ?var``
+        pays for the full list."""
+        if sparql is not None:
+            targets = graph_targets(sparql)
+            if targets is not None:
+                named = [ox.NamedNode(g) for g in targets if self.sees_graph(g)]
+                return {"default_graph": self._default_nodes, "named_graphs": named}  # type: ignore[attr-defined]
         return {"default_graph": self._default_nodes, "named_graphs": self._named_nodes}  # type: ignore[attr-defined]
 
     def sees_key(self, key: str) -> bool:
@@ -457,6 +467,33 @@ class Scope:
         d = [ox.NamedNode(g) for g in dict.fromkeys(default or ()) if self.sees_graph(g)]
         n = [ox.NamedNode(g) for g in dict.fromkeys(named or ()) if self.sees_graph(g)]
         return {"default_graph": d, "named_graphs": n}
+
+
+def graph_targets(sparql: str) -> list[str] | None:
+    """The IRIs a query's ``GRAPH`` clauses name ([] when it has none), or None when one names a
+    variable (or anything this cannot resolve): then every visible graph must be listed."""
+    from kg.sparql.lexer import scan, tokenize
+
+    if "GRAPH" not in sparql.upper():
+        return []
+    tokens = tokenize(sparql)
+    prefixes: dict[str, str] | None = None
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or tok.text.upper() != "GRAPH" or i + 1 >= len(tokens):
+            continue
+        nxt = tokens[i + 1]
+        if nxt.kind == "iri":
+            out.append(nxt.text[1:-1])
+        elif nxt.kind == "pname":
+            prefixes = scan(sparql).prefixes if prefixes is None else prefixes
+            pfx, _, local = nxt.text.partition(":")
+            if pfx not in prefixes:
+                return None
+            out.append(prefixes[pfx] + local)
+        else:
+            return None
+    return out
 
 
 def visible_units(lay: Layout, policies: PolicySet, who: Identity, today: dt.date | None = None) -> frozenset[str]:
@@ -569,13 +606,13 @@ class ScopedStore:
         return f"{self.path}|{hashlib.sha256(units.encode()).hexdigest()[:16]}"
 
     def query(self, sparql: str, **kwargs: object) -> object:
-        return self._store.query(sparql, **self.scope.query_options(), **kwargs)  # type: ignore[attr-defined]
+        return self._store.query(sparql, **self.scope.query_options(sparql), **kwargs)  # type: ignore[attr-defined]
 
     def select(self, sparql: str, **kwargs: object) -> list[dict[str, str]]:
-        return self._store.select(sparql, **self.scope.query_options(), **kwargs)  # type: ignore[attr-defined]
+        return self._store.select(sparql, **self.scope.query_options(sparql), **kwargs)  # type: ignore[attr-defined]
 
     def ask(self, sparql: str, **kwargs: object) -> bool:
-        return self._store.ask(sparql, **self.scope.query_options(), **kwargs)  # type: ignore[attr-defined]
+        return self._store.ask(sparql, **self.scope.query_options(sparql), **kwargs)  # type: ignore[attr-defined]
 
     def named_graphs(self) -> Iterator[str]:
         return iter(g for g in self.scope.named if self._store.contains_graph(g))  # type: ignore[attr-defined]
@@ -595,6 +632,9 @@ class ScopedStore:
 
 def graph_clause(store: object, graph: str) -> str:
     """How a query names one of the graphs about several datasets (links, decisions,
-    duplicates): ``GRAPH <graph>`` on a whole store (writers, the CLI), nothing on a scoped
-    one, whose default graph holds exactly the caller's part of it (the mention views)."""
-    return "" if isinstance(store, ScopedStore) else f"GRAPH <{graph}>"
+    duplicates), or any record graph (``?g``): ``GRAPH <graph>`` / ``GRAPH ?g`` on a whole store
+    (writers, the CLI), nothing on a scoped one, whose default graph holds exactly the caller's
+    part of it (the views hold each record's own description too: ``?g foaf:primaryTopic ?ds``)."""
+    if isinstance(store, ScopedStore):
+        return ""
+    return f"GRAPH {graph}" if graph.startswith("?") else f"GRAPH <{graph}>"

@@ -202,7 +202,7 @@ class Searcher:
     def _matrix(self) -> np.ndarray:
         if self._vectors is None:
             assert self.index is not None
-            self._vectors = (
+            vectors = (
                 self.index.index.reconstruct_n(0, len(self.index))
                 if len(self.index)
                 else np.zeros((0, 384), np.float32)
@@ -210,6 +210,8 @@ class Searcher:
             # row of each index position in the lexical index (same datasets, maybe another order)
             where = {k: i for i, k in enumerate(self.lexical.keys)}
             self._lexical_rows = np.array([where.get(k, 0) for k in self.index.keys], dtype=np.int64)
+            # published last: another thread's first search must never see vectors without rows
+            self._vectors = vectors
         return self._vectors
 
     @staticmethod

@@ -119,7 +119,7 @@ def _scoped_options(store: ox.Store, request: QueryRequest) -> dict[str, object]
         _scopes[key] = scope
     if request.default_graphs is not None or request.named_graphs is not None:
         return scope.restrict(request.default_graphs, request.named_graphs)
-    return scope.query_options()
+    return scope.query_options(request.query)  # type: ignore[attr-defined]
 
 
 def _dataset_options(request: QueryRequest) -> dict[str, object]:
