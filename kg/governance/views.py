@@ -522,8 +522,9 @@ def scope_of(lay: Layout, units: Iterable[str], *, staff: bool = False, admin: b
     keys = frozenset(k for u in visible for k in lay.units[u])
     # GRAPH ?g names record graphs (as without policies), never the views the default graph is made of
     named = [g for g in default if not g.startswith(VIEW_PREFIX)]
-    for k in sorted(keys):
-        named += [record_graph(k), validation_graph(k), alignment_graph(k)]
+    present = set(lay.graphs)  # only graphs that exist: most records have no alignment graph,
+    for k in sorted(keys):  # and each listed graph costs pyoxigraph time on every GRAPH ?g query
+        named += [g for g in (record_graph(k), validation_graph(k), alignment_graph(k)) if g in present]
     return Scope(tuple(default), tuple(named), visible, keys)
 
 
