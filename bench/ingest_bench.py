@@ -114,9 +114,16 @@ def main() -> None:
     summaries = list(searcher.summaries.values())
     random.seed(7)
     queries = [s.title for s in random.sample(summaries, 60)] + [
-        "electricity generation by fuel type", "federal employee workforce statistics", "consumer complaints about mortgages",
-        "broadband availability", "drug adverse events", "treasury auction results", "energy efficiency standards",
-        "occupational injuries", "natural gas prices", "nuclear waste cleanup",
+        "electricity generation by fuel type",
+        "federal employee workforce statistics",
+        "consumer complaints about mortgages",
+        "broadband availability",
+        "drug adverse events",
+        "treasury auction results",
+        "energy efficiency standards",
+        "occupational injuries",
+        "natural gas prices",
+        "nuclear waste cleanup",
     ] * 4
     searcher.search("warm up")
     lat = []

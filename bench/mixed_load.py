@@ -48,7 +48,6 @@ import os
 import platform
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -60,6 +59,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+
+from search_load import free_port, percentile, wait_ready  # bench/: the same server start and statistics
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT.parent / "shared" / "eval" / "datafinder" / "queries.jsonl"
@@ -313,11 +314,6 @@ def run_load(
 # --- figures --------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
-
-
 def figures(latencies: list[float], errors: int, wall: float) -> dict[str, Any]:
     return {
         "requests": len(latencies),
@@ -441,21 +437,6 @@ def visible_to_anonymous(port: int, plan: dict[str, Any], timeout: float) -> int
     return stored
 
 
-def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", "/api/search?" + urlencode({"q": "warm up"}))
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("server did not become ready")
-
-
 def changed_files(root: Path, since: float) -> list[str]:
     """Files under ``root`` created or modified after ``since`` (the data dir must stay as it was)."""
     out = []
@@ -468,12 +449,6 @@ def changed_files(root: Path, since: float) -> list[str]:
             except OSError:
                 continue
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--isolation-check", type=int, default=0, metavar="N")
     parser.add_argument("--no-provenance", action="store_true", help="validate the lifted graph only")
     parser.add_argument("--json", type=Path, default=None, help="write every record's results here")
-    parser.add_argument("--list", type=Path, default=None, help="write each non-conforming record and the facts its source lacks (TSV)")
+    parser.add_argument(
+        "--list", type=Path, default=None, help="write each non-conforming record and the facts its source lacks (TSV)"
+    )
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
         "--agencies-only", action="store_true", help="only the agency data.json catalogs and DataCite examples"
@@ -239,14 +241,18 @@ def main(argv: list[str] | None = None) -> int:
     everything = [k for keys in scoped.values() for k in keys if not lacks(k)]
     print(f"  {'all':<40} {len(everything):>6} {sum(report.records[k].conforms() for k in everything):>6}"
           f"  {pct(sum(report.records[k].conforms() for k in everything) / max(1, len(everything)))}")  # fmt: skip
-    print(f"  records failing for anything but a missing fact: {sum(other(k) for keys in scoped.values() for k in keys)}")
+    print(
+        f"  records failing for anything but a missing fact: {sum(other(k) for keys in scoped.values() for k in keys)}"
+    )
     if args.list:
         lines = ["format\tsource_file\trecord\tfacts the source lacks"]
         for name, keys in scoped.items():
             for k in keys:
                 if not report.records[k].conforms():
                     rec = report.records[k]
-                    lines.append(f"{name}\t{rec.source_file}\t{rec.local_id}\t{'; '.join(lacks(k)) or '(not a missing fact)'}")
+                    lines.append(
+                        f"{name}\t{rec.source_file}\t{rec.local_id}\t{'; '.join(lacks(k)) or '(not a missing fact)'}"
+                    )
         args.list.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"  every non-conforming record with the facts its source lacks: {args.list} ({len(lines) - 1} records)")
     print("\nwhy records do not conform, per format (records affected; MinCount = a fact the source lacks):")

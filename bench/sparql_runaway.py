@@ -36,7 +36,6 @@ import http.client
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
+
+from search_load import free_port, percentile  # bench/: the same helpers
 
 RUNAWAYS = {
     # the query: on 2,755 datasets the row cap (10,000 rows) sometimes ends it first
@@ -64,17 +65,6 @@ PER_PUBLISHER = (
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
 
 
 def ask(conn: http.client.HTTPConnection, query: str, accept: str, client: str | None = None) -> tuple[int, bytes]:

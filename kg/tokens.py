@@ -14,14 +14,13 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kg.users import User, UserError, get_user
+from kg.users import User, UserError, get_user, write_private_json
 
 PREFIX = "cwt_"
 _TOKEN = re.compile(r"^cwt_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
@@ -58,14 +57,7 @@ def load_tokens(data_dir: Path | str) -> dict[str, Token]:
 
 
 def _save(data_dir: Path | str, tokens: dict[str, Token]) -> None:
-    path = tokens_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"version": 1, "tokens": {t: asdict(tokens[t]) for t in sorted(tokens)}}, fh, indent=2)
-        fh.write("\n")
-    tmp.replace(path)
+    write_private_json(tokens_path(data_dir), {"version": 1, "tokens": {t: asdict(tokens[t]) for t in sorted(tokens)}})
 
 
 def _digest(secret: str) -> str:

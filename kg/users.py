@@ -108,9 +108,14 @@ def load_users(data_dir: Path | str) -> dict[str, User]:
 
 
 def _save(data_dir: Path | str, users: dict[str, User]) -> None:
-    path = users_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = {"version": FILE_VERSION, "users": {n: users[n].to_json() for n in sorted(users)}}
+    write_private_json(users_path(data_dir), body)
+
+
+def write_private_json(path: Path, body: object) -> None:
+    """Write ``body`` as JSON atomically (temporary file, then rename), readable by the owner only
+    (users.json, tokens.json)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.export import STATUS_GRAPHS
 from kg.governance.identity import Identity
 from kg.governance.policy import POLICY_GRAPH, PolicySet, load
 from kg.namespaces import (
@@ -67,14 +68,13 @@ SHARED = "_shared"
 STATE_GRAPH = f"{BASE}graph/view-state"
 SOFTWARE_GRAPH = f"{BASE}graph/software"
 CHANGES_GRAPH = f"{BASE}graph/vocabulary-changes"
-STATUS_PREFIX = f"{BASE}graph/status/"
+STATUS_PREFIX = STATUS_GRAPHS
 SOURCE_PREFIX = f"{BASE}graph/source/"
 RECORD_PREFIX = f"{BASE}graph/record/"
 VALIDATION_PREFIX = f"{BASE}graph/validation/"
 ALIGNMENT_PREFIX = f"{BASE}graph/alignment/"
 PUBLIC_GRAPHS = (ONTOLOGY_GRAPH, SOFTWARE_GRAPH)
 STAFF_GRAPHS = (RUNS_GRAPH, POLICY_GRAPH)
-MENTION_GRAPHS = (LINKS_GRAPH, LINK_DECISIONS_GRAPH, DUPLICATES_GRAPH, CHANGES_GRAPH)
 _DCAT = "http://www.w3.org/ns/dcat#"
 _MEMBERSHIP = (f"{_DCAT}record", f"{_DCAT}dataset")
 _PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
@@ -87,12 +87,6 @@ def alignment_graph(key: str) -> str:
 
 def unit_view(unit: str) -> str:
     return f"{UNIT_VIEW}{unit}"
-
-
-def _mention_name(graph: str) -> str:
-    if graph.startswith(STATUS_PREFIX):
-        return "status-" + graph[len(STATUS_PREFIX) :]
-    return graph.rsplit("/", 1)[-1]
 
 
 # --- building the views (writers) -------------------------------------------------------------
