@@ -13,10 +13,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from app.auth import current_identity, login_required, protect
 from app.services import NoDataError
-from kg.governance.admin import StoreBusy, change
+from kg.governance.admin import StoreBusy, change, source_of_record
 from kg.governance.policy import LEVELS, PolicyError, load, parse_access, with_record, with_source
 from kg.governance.views import SOURCE_PREFIX
-from kg.namespaces import CW, record_graph, slug
+from kg.namespaces import slug
 
 bp = protect(Blueprint("access", __name__, url_prefix="/admin/access"))
 
@@ -89,11 +89,9 @@ def set_record():  # type: ignore[no-untyped-def]
         store = current_app.extensions["crosswalk"].store()
     except NoDataError as exc:
         abort(503, description=str(exc))
-    rows = store.select(f"SELECT ?s WHERE {{ GRAPH <{record_graph(key)}> {{ <{record_graph(key)}> <{CW.source}> ?s }} }}") \
-        if key.isalnum() else []  # fmt: skip
-    if not rows:
+    source = source_of_record(store, key)
+    if source is None:
         abort(400, description=f"key: no stored record {key[:40]!r} (the last part of its /dataset/ address)")
-    source = rows[0]["s"].rstrip("/").rsplit("/", 1)[-1]
     if not load(_data_dir()).can_administer(who, source):
         abort(403, description=f"{who.name} is not an admin of {source}'s lab")
     if request.form.get("clear"):

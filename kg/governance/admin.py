@@ -38,6 +38,17 @@ def needs_refresh(old: PolicySet, new: PolicySet) -> bool:
     return any(old.source_access(s).level == "public" and new.source_access(s).level != "public" for s in names)
 
 
+def source_of_record(store: object, key: str) -> str | None:
+    """The source (slug) of stored record ``key``, None when there is no such record."""
+    from kg.namespaces import CW, record_graph
+
+    if not key.isalnum():
+        return None
+    g = record_graph(key)
+    rows = store.select(f"SELECT ?s WHERE {{ GRAPH <{g}> {{ <{g}> <{CW.source}> ?s }} }}")  # type: ignore[attr-defined]
+    return rows[0]["s"].rstrip("/").rsplit("/", 1)[-1] if rows else None
+
+
 def change(data_dir: Path | str, edit: Callable[[PolicySet], PolicySet], actor: str) -> tuple[PolicySet, str]:
     """Apply ``edit`` to the policies in force; returns the new policies and what was done.
     The audit log gets a ``policy.set`` entry."""

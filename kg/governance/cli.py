@@ -137,19 +137,17 @@ def show_cmd(as_json: bool, data_dir: Path) -> None:
 def _source_of(data_dir: Path, key: str) -> str:
     """The source of a stored record (from the newest checkpoint: works while an ingest runs)."""
     from kg.config import DataDir
-    from kg.namespaces import CW, record_graph
+    from kg.governance.admin import source_of_record
     from kg.store.oxigraph import GraphStore, latest_checkpoint
 
     cp = latest_checkpoint(DataDir(data_dir).checkpoints)
     if cp is None:
         _fail(f"no data in {data_dir}: run `kg ingest` first")
     with GraphStore(cp, read_only=True) as store:
-        rows = store.select(
-            f"SELECT ?s WHERE {{ GRAPH <{record_graph(key)}> {{ <{record_graph(key)}> <{CW.source}> ?s }} }}"
-        )
-    if not rows:
+        source = source_of_record(store, key)
+    if source is None:
         _fail(f"no record {key!r} (the key is the last part of its landing page, /dataset/KEY)")
-    return rows[0]["s"].rstrip("/").rsplit("/", 1)[-1]
+    return source  # type: ignore[return-value]
 
 
 # --- kg token ---------------------------------------------------------------------------------
