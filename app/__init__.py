@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SPARQL_TIMEOUT_S=float(os.environ.get("KG_SPARQL_TIMEOUT", "10")),
         SPARQL_ROW_CAP=int(os.environ.get("KG_SPARQL_ROW_CAP", "10000")),
         SPARQL_WORKERS=int(os.environ.get("KG_SPARQL_WORKERS", "2")),
+        SPARQL_SLOW_AFTER_S=float(os.environ.get("KG_SPARQL_SLOW_AFTER", "1")),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         SEARCH_ENABLED=True,
         MAPPINGS_DIR=None,  # the curator UI's mapping sets: $KG_MAPPINGS_DIR or ontologies/mappings

@@ -617,6 +617,24 @@ def test_busy_pool_answers_503_after_a_bounded_wait(energy) -> None:  # type: ig
         assert executor.run("ASK {}", accept=None).status == 200
 
 
+def test_a_slow_query_runs_at_the_lowest_cpu_priority_and_its_worker_comes_back(energy) -> None:  # type: ignore[no-untyped-def]
+    """A runaway query's worker drops to nice 19 after slow_after_s (ordinary queries keep the CPU
+    while it waits for its limit); a fast query never does, and the pool's next query runs at
+    normal priority again."""
+    with SparqlExecutor(data_dir=energy[0], timeout_s=3, row_cap=100, workers=1, slow_after_s=0.5) as executor:
+        assert executor.run("ASK {}", accept=None).status == 200
+        (pid,) = executor.worker_pids()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 0  # a fast query: not demoted
+        runaway = threading.Thread(target=executor.run, args=(RUNAWAY,), kwargs={"accept": None})
+        runaway.start()
+        time.sleep(1.5)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 19
+        runaway.join(10)
+        assert executor.run(COUNT_DATASETS, accept=None).status == 200
+        (fresh,) = executor.worker_pids()
+        assert fresh != pid and os.getpriority(os.PRIO_PROCESS, fresh) == 0
+
+
 def test_close_leaves_no_worker_behind(energy) -> None:  # type: ignore[no-untyped-def]
     executor = SparqlExecutor(data_dir=energy[0], timeout_s=5, row_cap=100, workers=3)
     assert executor.worker_pids() == []  # lazy: nothing starts before the first query

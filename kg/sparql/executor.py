@@ -12,6 +12,12 @@ by ingest read-only; the parent waits at most ``timeout_s`` and kills a worker t
 * Workers start lazily, on the first query that needs one, up to ``workers`` of them. A query
   that finds them all busy waits up to ``queue_wait_s`` for one, then gets 503.
 * A worker killed at the time limit is reaped (no zombie) and replaced at once.
+* A query still running after ``slow_after_s`` has its worker *demoted* to the lowest CPU
+  priority (nice 19) until it ends: a runaway query then takes only the CPU that ordinary
+  queries, searches and pages leave idle while it waits for its time limit (measured,
+  bench/RESULTS.md "runaway SPARQL": ordinary p95 during an attack stays near its level
+  without one). A demoted worker that answers is put back to normal priority, or replaced
+  where the system does not let a process raise a priority again.
 * ``close()`` stops every worker; it also runs at interpreter exit.
 
 The text is checked before any worker sees it: SPARQL Update (LOAD included) is refused with a
@@ -25,6 +31,7 @@ from __future__ import annotations
 import atexit
 import functools
 import multiprocessing
+import os
 import threading
 import time
 import weakref
@@ -62,10 +69,30 @@ class _Worker:
         self.process.start()
         child.close()  # the parent keeps only its end, so a dead worker reads as EOF
         self.ready = False
+        self.demoted = False
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
+
+    def demote(self) -> None:
+        """Lowest CPU priority (nice 19) for a query that turned out slow."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, 19)
+            self.demoted = True
+        except (OSError, AttributeError):  # exited meanwhile, or no setpriority on this system
+            pass
+
+    def restore(self) -> bool:
+        """Normal priority again; False where an unprivileged process may not raise it."""
+        if not self.demoted:
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid or 0, 0)
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     def wait_ready(self, timeout: float) -> bool:
         if self.ready:
@@ -107,6 +134,7 @@ class SparqlExecutor:
         row_cap: int,
         workers: int,
         queue_wait_s: float | None = None,
+        slow_after_s: float | None = 1.0,
     ) -> None:
         if timeout_s <= 0 or row_cap < 0 or workers < 1:
             raise ValueError("timeout_s > 0, row_cap >= 0 and workers >= 1 are required")
@@ -115,6 +143,8 @@ class SparqlExecutor:
         self.row_cap = int(row_cap)
         self.workers = int(workers)
         self.queue_wait_s = float(timeout_s if queue_wait_s is None else queue_wait_s)
+        # None (or not below the time limit): never demote a slow query's worker
+        self.slow_after_s = slow_after_s if slow_after_s is not None and 0 < slow_after_s < timeout_s else None
         self._ctx = multiprocessing.get_context("spawn")
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
@@ -254,7 +284,7 @@ class SparqlExecutor:
                 self._discard(worker, replace_it=True)
                 return SparqlResult.failure(503, "a query worker failed to start; try again")
             worker.conn.send(request)
-            if not worker.conn.poll(self.timeout_s):
+            if not self._answered(worker):
                 self._discard(worker, replace_it=True)
                 return SparqlResult.failure(503, f"query exceeded the {self.timeout_s:g} s time limit")
             result = worker.conn.recv()
@@ -267,8 +297,21 @@ class SparqlExecutor:
         except BaseException:
             self._discard(worker, replace_it=True)
             raise
-        self._release(worker)
+        if not worker.restore():
+            self._discard(worker, replace_it=True)
+        else:
+            self._release(worker)
         return result
+
+    def _answered(self, worker: _Worker) -> bool:
+        """Wait for the worker's answer up to the time limit, demoting it once it is slow."""
+        slow = self.slow_after_s
+        if slow is None:
+            return worker.conn.poll(self.timeout_s)
+        if worker.conn.poll(slow):
+            return True
+        worker.demote()
+        return worker.conn.poll(self.timeout_s - slow)
 
     def _acquire(self) -> _Worker | None:
         """An idle worker, a new one if the pool is not full, or None after queue_wait_s."""
