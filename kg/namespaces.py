@@ -29,6 +29,9 @@ LINK_DECISIONS_GRAPH = BASE + "graph/link-decisions"  # curators' accept/reject 
 DUPLICATES_GRAPH = BASE + "graph/duplicates"  # likely duplicates proposed for review, never merged
 RUNS_GRAPH = BASE + "graph/runs"  # wall-clock run log: excluded from the canonical hash
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
+SOFTWARE_GRAPH = BASE + "graph/software"  # the software agents record graphs point to (every ingest)
+CHANGES_GRAPH = BASE + "graph/vocabulary-changes"  # uses of deprecated concepts (kg.alignment.vocab_change)
+ALIGNMENT_PREFIX = BASE + "graph/alignment/"  # graph/alignment/{key}: a record's aligned terms
 
 __all__ = [
     "ADMS",
@@ -90,6 +93,10 @@ def record_key(source: str, local_id: str) -> str:
 
 def record_graph(key: str) -> str:
     return f"{BASE}graph/record/{key}"
+
+
+def alignment_graph(key: str) -> str:
+    return f"{ALIGNMENT_PREFIX}{key}"
 
 
 def validation_graph(key: str) -> str:

@@ -27,6 +27,7 @@ from kg.namespaces import (
     BASE,
     CW,
     RUNS_GRAPH,
+    SOFTWARE_GRAPH,
     raw_iri,
     record_graph,
     record_key,
@@ -41,7 +42,6 @@ from kg.store import GraphStore
 from kg.validation import RecordReport, Validator, report_lines
 
 SOFTWARE = URIRef(f"{BASE}software/crosswalk/{__version__}")
-SOFTWARE_GRAPH = f"{BASE}graph/software"
 SKIP_NAMES = {"README.md", "SOURCE.md", "LICENSE", ".DS_Store"}
 SKIP_SUFFIXES = {".md", ".txt", ".xsd", ".py", ".png", ".jpg", ".html"}  # CSV/TSV: inventories; .bad: lifted, so its error shows
 BATCH = 250

@@ -33,13 +33,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, PROV, RDF
 
 from kg.alignment.sssom import MappingSet, MappingSetError, normalise_term, read_sssom, term_iri
-from kg.namespaces import BASE, CW
+from kg.namespaces import ALIGNMENT_PREFIX, BASE, CW, alignment_graph
 from kg.ntriples import nt_lines
 from kg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MAPPINGS_DIR = ROOT / "ontologies" / "mappings"
-ALIGNMENT_PREFIX = f"{BASE}graph/alignment/"
 SHARED_SOURCE = "all"  # the source name of a mapping set that applies to every source
 
 TERM_QUERY = """PREFIX cw: <https://w3id.org/crosswalk/ns#>
@@ -54,10 +53,6 @@ SELECT ?key ?source ?ds ?kind ?term WHERE {
     UNION { ?ds schema:measurementTechnique ?term FILTER(isLiteral(?term)) BIND("technique" AS ?kind) } }
   %s
 }"""
-
-
-def alignment_graph(key: str) -> str:
-    return f"{ALIGNMENT_PREFIX}{key}"
 
 
 def mappings_dir() -> Path:

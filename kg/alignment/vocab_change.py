@@ -30,12 +30,11 @@ from rdflib.namespace import DCAT, RDF
 
 from kg.alignment.sssom import Mapping
 from kg.alignment.workspace import Workspace
-from kg.namespaces import BASE, CW
+from kg.namespaces import BASE, CHANGES_GRAPH, CW
 from kg.ntriples import nt_lines
 from kg.store import GraphStore
 
 CHAINING = "semapv:MappingChaining"
-CHANGES_GRAPH = f"{BASE}graph/vocabulary-changes"
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,17 @@ derived *view graphs* that group what callers read into few graphs:
 * ``graph/view/m/{graph}/{u1+u2…}``: the triples of a graph about several datasets (links,
   curators' link decisions, duplicate candidates, vocabulary changes, record status), each
   node with its sub-nodes (a link's reasons) in the view named after the units of every
-  dataset it mentions; ``…/_shared`` for nodes that mention none (a link run's settings).
+  dataset it mentions; ``…/_shared`` for nodes that mention only public ones or none (a link
+  run's settings);
+* ``graph/view/m/public/_shared``: a copy of the graphs everyone reads (ontology, software agents);
+* ``graph/view/class/public``: the union of every public unit's view and the ``_shared`` mention
+  views, so a caller who sees every public unit (everyone, unless a unit was tightened since
+  the last refresh) reads it as *one* graph: pyoxigraph evaluates a default graph of several
+  graphs pattern by pattern over each (an anonymous GROUP BY: 744 ms over four, 221 ms over one).
 
-A caller's default graph is their visible unit views, the mention views whose every unit is
-visible, and the public graphs (ontology, software agents); their named graphs are the same
-each visible record's own graphs and the public ones: ``GRAPH ?g`` names
+A caller's default graph is their visible unit views (the class view in place of the public
+ones), the mention views whose every unit is visible, and the public graphs' copy; their named
+graphs are each visible record's own graphs and the public ones: ``GRAPH ?g`` names
 ``graph/record/{key}`` as it did before policies, never a view (a view is the default graph's
 building block, and naming it would count each triple twice). Any
 graph not classified here is visible to global admins only (fails closed). The same list goes
@@ -50,12 +56,15 @@ from kg.governance.identity import Identity
 from kg.governance.policy import POLICY_GRAPH, PolicySet, load
 from kg.namespaces import (
     BASE,
+    CHANGES_GRAPH,
     CW,
     DUPLICATES_GRAPH,
     LINK_DECISIONS_GRAPH,
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
     RUNS_GRAPH,
+    SOFTWARE_GRAPH,
+    alignment_graph,
     record_graph,
     validation_graph,
 )
@@ -63,26 +72,20 @@ from kg.namespaces import (
 VIEW_PREFIX = f"{BASE}graph/view/"
 UNIT_VIEW = f"{VIEW_PREFIX}unit/"
 MENTION_VIEW = f"{VIEW_PREFIX}m/"
-PUBLIC_VIEW = f"{VIEW_PREFIX}class/public"  # every public unit's triples in one graph
+PUBLIC_VIEW = f"{VIEW_PREFIX}class/public"  # what everyone reads, in one graph
 SHARED = "_shared"
+SHARED_MARK = "+shared"  # in the class view's stamp: it holds the _shared mention views too
 STATE_GRAPH = f"{BASE}graph/view-state"
-SOFTWARE_GRAPH = f"{BASE}graph/software"
-CHANGES_GRAPH = f"{BASE}graph/vocabulary-changes"
 STATUS_PREFIX = STATUS_GRAPHS
 SOURCE_PREFIX = f"{BASE}graph/source/"
 RECORD_PREFIX = f"{BASE}graph/record/"
 VALIDATION_PREFIX = f"{BASE}graph/validation/"
-ALIGNMENT_PREFIX = f"{BASE}graph/alignment/"
 PUBLIC_GRAPHS = (ONTOLOGY_GRAPH, SOFTWARE_GRAPH)
 STAFF_GRAPHS = (RUNS_GRAPH, POLICY_GRAPH)
 _DCAT = "http://www.w3.org/ns/dcat#"
 _MEMBERSHIP = (f"{_DCAT}record", f"{_DCAT}dataset")
 _PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
 _STAMP = ox.NamedNode(str(CW.viewStamp))
-
-
-def alignment_graph(key: str) -> str:
-    return f"{ALIGNMENT_PREFIX}{key}"
 
 
 def unit_view(unit: str) -> str:
@@ -193,11 +196,19 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
     where_digest = _digest(
         [*(f"{k} {' '.join(sorted(v))}" for k, v in sorted(where.items())), "public:", *sorted(public)]
     )
-    status = sorted(g.value for g in store.named_graphs() if g.value.startswith(STATUS_PREFIX))
-    families = {"links": [LINKS_GRAPH], "other": [LINK_DECISIONS_GRAPH, DUPLICATES_GRAPH, CHANGES_GRAPH, *status]}
+    named_now = {g.value for g in store.named_graphs()}
+    status = sorted(g for g in named_now if g.startswith(STATUS_PREFIX))
+    families = {
+        "links": [LINKS_GRAPH],
+        "other": [LINK_DECISIONS_GRAPH, DUPLICATES_GRAPH, CHANGES_GRAPH, *status],
+        # a copy of the graphs everyone reads (ontology, software agents), so the class view can
+        # hold them and everyone's default graph is that one graph
+        "public": [g for g in PUBLIC_GRAPHS if g in named_now],
+    }
     for family, graphs in families.items():
         marker = f"{MENTION_VIEW}{family}"
-        stamp = _digest([where_digest, *(f"{g} {_mention_digest(store, g)}" for g in graphs)])
+        who = [] if family == "public" else [where_digest]
+        stamp = _digest([*who, *(f"{g} {_mention_digest(store, g)}" for g in graphs)])
         have = sorted(v for v in existing if v.startswith(marker + "/"))
         if state.get(marker) == stamp:
             kept += len(have)
@@ -205,6 +216,9 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
         drop += have
         parts_by: dict[frozenset[str], list[ox.Triple]] = defaultdict(list)
         for g in graphs:
+            if family == "public":
+                parts_by[frozenset()].extend(q.triple for q in _graph_quads(store, g))
+                continue
             for units, triples in _partition(_graph_quads(store, g), where, public).items():
                 parts_by[units].extend(triples)
         for units, triples in parts_by.items():
@@ -213,20 +227,25 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
     for v in existing:  # families no longer made
         if v.startswith(MENTION_VIEW) and v[len(MENTION_VIEW) :].split("/", 1)[0] not in families:
             drop.append(v)
-    # the public class view: kept up to date by difference with the unit views it merges
+    # the public class view: kept up to date by difference with the graphs it merges (the public
+    # units' views and the _shared mention views, which every caller reads)
     public_members = sorted(u for u in by_unit if u in public)
-    old_members = set(state[PUBLIC_VIEW].split()) if PUBLIC_VIEW in state and PUBLIC_VIEW in existing else None
-    rebuilt = {v[len(UNIT_VIEW) :] for v, _ in build if v.startswith(UNIT_VIEW)}
-    gone = {v[len(UNIT_VIEW) :] for v in drop if v.startswith(UNIT_VIEW)} - rebuilt
+    shared_views = [f"{MENTION_VIEW}{family}/{SHARED}" for family in families]
+    member_graphs = [unit_view(u) for u in public_members] + shared_views
+    old_stamp = state.get(PUBLIC_VIEW, "").split() if PUBLIC_VIEW in existing else []
+    old_graphs = None  # None: no class view, or one from before it held the _shared views: built anew
+    if SHARED_MARK in old_stamp:
+        old_graphs = [unit_view(u) for u in old_stamp if u not in ("-", SHARED_MARK)] + shared_views
+    touched = {v for v, _ in build} | set(drop)  # rebuilt or gone this time
     class_work = (
-        old_members is None
-        or old_members != set(public_members)
-        or bool((rebuilt | gone) & set(public_members) | (rebuilt | gone) & (old_members or set()))
+        old_graphs is None
+        or set(old_graphs) != set(member_graphs)
+        or bool(touched & (set(member_graphs) | set(old_graphs)))
     )
     old_triples: dict[str, set[ox.Triple]] = {}
-    if class_work and old_members is not None:
-        for u in (rebuilt | gone) & old_members:
-            old_triples[u] = {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(unit_view(u)))}
+    if class_work and old_graphs is not None:
+        for g in touched & set(old_graphs):  # read before the drop below
+            old_triples[g] = {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
     if class_work:
         stamps.pop(PUBLIC_VIEW, None)
         drop_stamps = [PUBLIC_VIEW]  # dirty until the class view is done: a crash means a full rebuild
@@ -246,8 +265,8 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
             for t in triples
         )
     if class_work:
-        _update_public_view(store, old_members, public_members, rebuilt, old_triples)
-        stamps[PUBLIC_VIEW] = " ".join(public_members) or "-"
+        _update_public_view(store, old_graphs, member_graphs, touched, old_triples)
+        stamps[PUBLIC_VIEW] = " ".join([SHARED_MARK, *public_members])
     if stamps:
         body = "\n".join(f'<{v}> <{CW.viewStamp}> "{s}" .' for v, s in stamps.items())
         store.update(f"INSERT DATA {{ GRAPH <{STATE_GRAPH}> {{\n{body}\n}} }}")
@@ -258,37 +277,40 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
 
 def _update_public_view(
     store: ox.Store,
-    old_members: set[str] | None,
-    members: list[str],
-    rebuilt: set[str],
+    old_graphs: list[str] | None,
+    graphs: list[str],
+    touched: set[str],
     old_triples: dict[str, set[ox.Triple]],
 ) -> None:
-    """Make ``graph/view/class/public`` the union of the public units' views.
+    """Make ``graph/view/class/public`` the union of ``graphs`` (the public units' views and the
+    _shared mention views): what every caller reads.
 
-    Why: a default graph of tens of unit views is 4-11x slower than one graph on whole-store
-    aggregates (bench/RESULTS.md); every public unit is visible to everyone, so one graph can
-    hold them all. Kept by difference: a triple leaves it only when no public unit has it any
-    more; a first build (or one after a crash) copies every member."""
+    Why: pyoxigraph evaluates a default graph of several graphs pattern by pattern over each:
+    tens of unit views are 4-11x slower than one graph on whole-store aggregates, and even the
+    four graphs an anonymous caller used to read (this view, two _shared views, the software
+    agents) ~4x slower than this one alone (bench/RESULTS.md). Kept by difference: a triple
+    leaves it only when no member has it any more; a first build (or one after a crash)
+    copies every member. ``touched``: graphs rebuilt or dropped since ``old_triples`` was read."""
     node = ox.NamedNode(PUBLIC_VIEW)
-    member_nodes = [ox.NamedNode(unit_view(u)) for u in members]
+    member_nodes = [ox.NamedNode(g) for g in graphs]
 
-    def unit_triples(u: str) -> Iterator[ox.Triple]:
-        return (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(unit_view(u))))
+    def triples_of(g: str) -> Iterator[ox.Triple]:
+        return (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
 
-    if old_members is None:
+    if old_graphs is None:
         store.update(f"DROP SILENT GRAPH <{PUBLIC_VIEW}>")
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, node) for u in members for t in unit_triples(u))
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, node) for g in graphs for t in triples_of(g))
         return
-    now = set(members)
+    now, before = set(graphs), set(old_graphs)
     removed: set[ox.Triple] = set()
     added: list[ox.Triple] = []
-    for u in old_members - now:  # left the class: gone or rebuilt (read before), or unchanged (read now)
-        removed |= old_triples[u] if u in old_triples else set(unit_triples(u))
-    for u in now - old_members:  # joined it
-        added.extend(unit_triples(u))
-    for u in rebuilt & now & old_members:
-        new = set(unit_triples(u))
-        old = old_triples.get(u, set())
+    for g in before - now:  # left the class: touched (read before), or unchanged (read now)
+        removed |= old_triples[g] if g in old_triples else set(triples_of(g))
+    for g in now - before:  # joined it
+        added.extend(triples_of(g))
+    for g in touched & now & before:
+        new = set(triples_of(g))
+        old = old_triples.get(g, set())
         removed |= old - new
         added.extend(new - old)
     for t in removed:
@@ -397,6 +419,7 @@ class Layout:
     mention_views: tuple[str, ...]
     graphs: tuple[str, ...]  # every named graph
     public_members: frozenset[str] | None = None  # the units graph/view/class/public holds (None: none)
+    public_shared: bool = False  # it holds the _shared mention views too (made since they were added)
 
 
 def layout(store: ox.Store) -> Layout:
@@ -412,13 +435,15 @@ def layout(store: ox.Store) -> Layout:
         if g.startswith(UNIT_VIEW):
             units.setdefault(g[len(UNIT_VIEW) :], set())
     mentions = tuple(g for g in graphs if g.startswith(MENTION_VIEW))
-    members = None
+    members, shared = None, False
     stamp = next(
         iter(store.quads_for_pattern(ox.NamedNode(PUBLIC_VIEW), _STAMP, None, ox.NamedNode(STATE_GRAPH))), None
     )
     if stamp is not None and PUBLIC_VIEW in graphs:  # no stamp: being rebuilt, so the unit views are used
-        members = frozenset(u for u in stamp.object.value.split() if u != "-")
-    return Layout({u: tuple(sorted(k)) for u, k in units.items()}, mentions, graphs, members)
+        tokens = stamp.object.value.split()
+        members = frozenset(u for u in tokens if u not in ("-", SHARED_MARK))
+        shared = SHARED_MARK in tokens
+    return Layout({u: tuple(sorted(k)) for u, k in units.items()}, mentions, graphs, members, shared)
 
 
 @dataclass(frozen=True)
@@ -499,23 +524,24 @@ def scope_of(lay: Layout, units: Iterable[str], *, staff: bool = False, admin: b
     """The graphs of ``units`` (and the public ones; the operational ones for ``staff``; every
     graph for ``admin``) in one checkpoint. Pure: a SPARQL worker computes the same scope
     from the same units."""
-    if admin:
-        default = _unit_defaults(lay, frozenset(lay.units)) + list(lay.mention_views)
-        default += [g for g in (*PUBLIC_GRAPHS, *STAFF_GRAPHS) if g in lay.graphs]
-        named = tuple(g for g in lay.graphs if not g.startswith(VIEW_PREFIX))
-        return Scope(tuple(default), named, frozenset(lay.units), None, everything=True)
-    visible = frozenset(u for u in units if u in lay.units)
+    visible = frozenset(lay.units) if admin else frozenset(u for u in units if u in lay.units)
     default = _unit_defaults(lay, visible)
+    in_class = default[:1] == [PUBLIC_VIEW] and lay.public_shared  # it holds the _shared views
     for view in lay.mention_views:
         name = view.rsplit("/", 1)[-1]
-        if name == SHARED or all(u in visible for u in name.split("+")):
+        if name == SHARED and not in_class or name != SHARED and all(u in visible for u in name.split("+")):
             default.append(view)
-    default += [g for g in PUBLIC_GRAPHS if g in lay.graphs]
-    if staff:
+    public = [g for g in PUBLIC_GRAPHS if g in lay.graphs]
+    if f"{MENTION_VIEW}public/{SHARED}" not in lay.graphs:  # a checkpoint made before their copy
+        default += public
+    if staff or admin:
         default += [g for g in STAFF_GRAPHS if g in lay.graphs]
+    if admin:
+        named_all = tuple(g for g in lay.graphs if not g.startswith(VIEW_PREFIX))
+        return Scope(tuple(default), named_all, visible, None, everything=True)
     keys = frozenset(k for u in visible for k in lay.units[u])
     # GRAPH ?g names record graphs (as without policies), never the views the default graph is made of
-    named = [g for g in default if not g.startswith(VIEW_PREFIX)]
+    named = list(dict.fromkeys([*public, *(g for g in default if not g.startswith(VIEW_PREFIX))]))
     present = set(lay.graphs)  # only graphs that exist: most records have no alignment graph,
     for k in sorted(keys):  # and each listed graph costs pyoxigraph time on every GRAPH ?g query
         named += [g for g in (record_graph(k), validation_graph(k), alignment_graph(k)) if g in present]
