@@ -15,10 +15,11 @@ derived *view graphs* that group what callers read into few graphs:
   dataset it mentions; ``…/_shared`` for nodes that mention only public ones or none (a link
   run's settings);
 * ``graph/view/m/public/_shared``: a copy of the graphs everyone reads (ontology, software agents);
-* ``graph/view/class/public``: the union of every public unit's view and the ``_shared`` mention
-  views, so a caller who sees every public unit (everyone, unless a unit was tightened since
-  the last refresh) reads it as *one* graph: pyoxigraph evaluates a default graph of several
-  graphs pattern by pattern over each (an anonymous GROUP BY: 744 ms over four, 221 ms over one).
+* ``graph/view/class/public``: the union of every public unit's view and the small ``_shared``
+  mention views (``other``, ``public``), so a caller who sees every public unit (everyone,
+  unless a unit was tightened since the last refresh) reads two graphs, it and
+  ``links/_shared``: pyoxigraph evaluates a default graph of several graphs pattern by pattern
+  over each (an anonymous GROUP BY: 744 ms over the four it used to be, 236 ms over two).
 
 A caller's default graph is their visible unit views (the class view in place of the public
 ones), the mention views whose every unit is visible, and the public graphs' copy; their named
@@ -74,7 +75,11 @@ UNIT_VIEW = f"{VIEW_PREFIX}unit/"
 MENTION_VIEW = f"{VIEW_PREFIX}m/"
 PUBLIC_VIEW = f"{VIEW_PREFIX}class/public"  # what everyone reads, in one graph
 SHARED = "_shared"
-SHARED_MARK = "+shared"  # in the class view's stamp: it holds the _shared mention views too
+# the _shared mention views the class view holds too; not links/_shared (535k triples for 2,755
+# datasets, rewritten by every `kg link`: keeping the class view equal to it by difference cost
+# ~70 s a run, and a second graph costs little: GROUP BY 190 -> 236 ms)
+FOLDED = ("other", "public")
+SHARED_MARK = "+small-shared"  # in the class view's stamp: it holds the FOLDED families' _shared views
 STATE_GRAPH = f"{BASE}graph/view-state"
 STATUS_PREFIX = STATUS_GRAPHS
 SOURCE_PREFIX = f"{BASE}graph/source/"
@@ -228,12 +233,12 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
         if v.startswith(MENTION_VIEW) and v[len(MENTION_VIEW) :].split("/", 1)[0] not in families:
             drop.append(v)
     # the public class view: kept up to date by difference with the graphs it merges (the public
-    # units' views and the _shared mention views, which every caller reads)
+    # units' views and the small _shared mention views, which every caller reads)
     public_members = sorted(u for u in by_unit if u in public)
-    shared_views = [f"{MENTION_VIEW}{family}/{SHARED}" for family in families]
+    shared_views = [f"{MENTION_VIEW}{family}/{SHARED}" for family in FOLDED]
     member_graphs = [unit_view(u) for u in public_members] + shared_views
     old_stamp = state.get(PUBLIC_VIEW, "").split() if PUBLIC_VIEW in existing else []
-    old_graphs = None  # None: no class view, or one from before it held the _shared views: built anew
+    old_graphs = None  # None: no class view, or one made before it held these views: built anew
     if SHARED_MARK in old_stamp:
         old_graphs = [unit_view(u) for u in old_stamp if u not in ("-", SHARED_MARK)] + shared_views
     touched = {v for v, _ in build} | set(drop)  # rebuilt or gone this time
@@ -283,12 +288,12 @@ def _update_public_view(
     old_triples: dict[str, set[ox.Triple]],
 ) -> None:
     """Make ``graph/view/class/public`` the union of ``graphs`` (the public units' views and the
-    _shared mention views): what every caller reads.
+    small _shared mention views): what every caller reads.
 
     Why: pyoxigraph evaluates a default graph of several graphs pattern by pattern over each:
-    tens of unit views are 4-11x slower than one graph on whole-store aggregates, and even the
+    tens of unit views are 4-11x slower than one graph on whole-store aggregates, and the
     four graphs an anonymous caller used to read (this view, two _shared views, the software
-    agents) ~4x slower than this one alone (bench/RESULTS.md). Kept by difference: a triple
+    agents) 3x slower than the two it reads now (bench/RESULTS.md). Kept by difference: a triple
     leaves it only when no member has it any more; a first build (or one after a crash)
     copies every member. ``touched``: graphs rebuilt or dropped since ``old_triples`` was read."""
     node = ox.NamedNode(PUBLIC_VIEW)
@@ -419,7 +424,7 @@ class Layout:
     mention_views: tuple[str, ...]
     graphs: tuple[str, ...]  # every named graph
     public_members: frozenset[str] | None = None  # the units graph/view/class/public holds (None: none)
-    public_shared: bool = False  # it holds the _shared mention views too (made since they were added)
+    public_shared: bool = False  # it holds the FOLDED _shared mention views too
 
 
 def layout(store: ox.Store) -> Layout:
@@ -526,10 +531,12 @@ def scope_of(lay: Layout, units: Iterable[str], *, staff: bool = False, admin: b
     from the same units."""
     visible = frozenset(lay.units) if admin else frozenset(u for u in units if u in lay.units)
     default = _unit_defaults(lay, visible)
-    in_class = default[:1] == [PUBLIC_VIEW] and lay.public_shared  # it holds the _shared views
+    # the class view holds the FOLDED families' _shared views: never read both (pyoxigraph does not
+    # merge a default graph's members: a triple in two of them gives each solution twice)
+    folded = {f"{MENTION_VIEW}{f}/{SHARED}" for f in FOLDED} if default[:1] == [PUBLIC_VIEW] and lay.public_shared else set()
     for view in lay.mention_views:
         name = view.rsplit("/", 1)[-1]
-        if name == SHARED and not in_class or name != SHARED and all(u in visible for u in name.split("+")):
+        if name == SHARED and view not in folded or name != SHARED and all(u in visible for u in name.split("+")):
             default.append(view)
     public = [g for g in PUBLIC_GRAPHS if g in lay.graphs]
     if f"{MENTION_VIEW}public/{SHARED}" not in lay.graphs:  # a checkpoint made before their copy
