@@ -102,6 +102,6 @@ class Services:
                     timeout_s=float(self.config["SPARQL_TIMEOUT_S"]),
                     row_cap=int(self.config["SPARQL_ROW_CAP"]),
                     workers=int(self.config["SPARQL_WORKERS"]),
-                    slow_after_s=float(self.config.get("SPARQL_SLOW_AFTER_S", 0)) or None,
+                    slow_after_s=float(self.config.get("SPARQL_SLOW_AFTER_S", 0)),  # 0: off
                 )
             return self._sparql

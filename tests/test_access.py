@@ -329,14 +329,23 @@ def test_the_public_view_is_the_union_of_the_public_units_after_changes(world: W
     software agents' copy, curators' decisions on public datasets) hold."""
     import pyoxigraph as ox
 
-    from kg.governance.views import FOLDED, MENTION_VIEW, PUBLIC_VIEW, SHARED, layout, scope_of, unit_view
+    from kg.governance.views import (
+        FOLDED_VIEWS,
+        MENTION_VIEW,
+        PUBLIC_COPY,
+        PUBLIC_VIEW,
+        SHARED,
+        layout,
+        scope_of,
+        unit_view,
+    )
 
     with GraphStore(latest_checkpoint(DataDir(world.data).checkpoints), read_only=True) as cp:
         lay = layout(cp.store)
         assert lay.public_members and "nrel" not in lay.public_members  # nrel was made internal
         assert lay.public_shared
-        shared = [f"{MENTION_VIEW}{f}/{SHARED}" for f in FOLDED]
-        assert shared[-1] in lay.mention_views  # graph/software's copy
+        shared = list(FOLDED_VIEWS)
+        assert PUBLIC_COPY in lay.mention_views  # graph/software's copy
         # what makes anonymous queries fast: their default graph is that view and links/_shared
         assert scope_of(lay, lay.public_members).default == (PUBLIC_VIEW, f"{MENTION_VIEW}links/{SHARED}")
         union = {

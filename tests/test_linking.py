@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from kg.config import DataDir
+from kg.governance.identity import Identity
+from kg.governance.views import ScopeCache, ScopedStore
 from kg.linking.linker import link
 from kg.namespaces import CW, LINKS_GRAPH
 from kg.pipeline import Ingestor
 from kg.store import GraphStore
+from kg.store.oxigraph import latest_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,11 +66,6 @@ def test_readme_link_pattern_answers(linked) -> None:  # type: ignore[no-untyped
     readme = (ROOT / "README.md").read_text()
     query = readme.split("One pattern finds the links", 1)[1].split("```sparql", 1)[1].split("```", 1)[0]
     # as an anonymous caller of /sparql runs it: over their scope of the newest checkpoint
-    from kg.config import DataDir
-    from kg.governance.identity import Identity
-    from kg.governance.views import ScopeCache, ScopedStore
-    from kg.store.oxigraph import latest_checkpoint
-
     path = latest_checkpoint(DataDir(data).checkpoints)
     with GraphStore(path, read_only=True) as store:
         scope, _ = ScopeCache().scope(store.store, path, data, Identity())

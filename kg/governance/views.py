@@ -80,6 +80,8 @@ SHARED = "_shared"
 # that checkpoint's refresh 104.6 s instead of 87.2 s, and a second graph costs little: an
 # anonymous GROUP BY 190 -> 236 ms)
 FOLDED = ("other", "public")
+FOLDED_VIEWS = tuple(f"{MENTION_VIEW}{family}/{SHARED}" for family in FOLDED)
+PUBLIC_COPY = f"{MENTION_VIEW}public/{SHARED}"  # the copy of PUBLIC_GRAPHS ("public" family)
 SHARED_MARK = "+small-shared"  # in the class view's stamp: it holds the FOLDED families' _shared views
 STATE_GRAPH = f"{BASE}graph/view-state"
 STATUS_PREFIX = STATUS_GRAPHS
@@ -236,12 +238,11 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
     # the public class view: kept up to date by difference with the graphs it merges (the public
     # units' views and the small _shared mention views, which every caller reads)
     public_members = sorted(u for u in by_unit if u in public)
-    shared_views = [f"{MENTION_VIEW}{family}/{SHARED}" for family in FOLDED]
-    member_graphs = [unit_view(u) for u in public_members] + shared_views
+    member_graphs = [*(unit_view(u) for u in public_members), *FOLDED_VIEWS]
     old_stamp = state.get(PUBLIC_VIEW, "").split() if PUBLIC_VIEW in existing else []
     old_graphs = None  # None: no class view, or one made before it held these views: built anew
     if SHARED_MARK in old_stamp:
-        old_graphs = [unit_view(u) for u in old_stamp if u not in ("-", SHARED_MARK)] + shared_views
+        old_graphs = [*(unit_view(u) for u in old_stamp if u != SHARED_MARK), *FOLDED_VIEWS]
     touched = {v for v, _ in build} | set(drop)  # rebuilt or gone this time
     class_work = (
         old_graphs is None
@@ -534,13 +535,13 @@ def scope_of(lay: Layout, units: Iterable[str], *, staff: bool = False, admin: b
     default = _unit_defaults(lay, visible)
     # the class view holds the FOLDED families' _shared views: never read both (pyoxigraph does not
     # merge a default graph's members: a triple in two of them gives each solution twice)
-    folded = {f"{MENTION_VIEW}{f}/{SHARED}" for f in FOLDED} if default[:1] == [PUBLIC_VIEW] and lay.public_shared else set()
+    folded = FOLDED_VIEWS if default[:1] == [PUBLIC_VIEW] and lay.public_shared else ()
     for view in lay.mention_views:
         name = view.rsplit("/", 1)[-1]
         if name == SHARED and view not in folded or name != SHARED and all(u in visible for u in name.split("+")):
             default.append(view)
     public = [g for g in PUBLIC_GRAPHS if g in lay.graphs]
-    if f"{MENTION_VIEW}public/{SHARED}" not in lay.graphs:  # a checkpoint made before their copy
+    if PUBLIC_COPY not in lay.graphs:  # a checkpoint made before their copy
         default += public
     if staff or admin:
         default += [g for g in STAFF_GRAPHS if g in lay.graphs]

@@ -146,7 +146,7 @@ class SparqlExecutor:
         self.row_cap = int(row_cap)
         self.workers = int(workers)
         self.queue_wait_s = float(timeout_s if queue_wait_s is None else queue_wait_s)
-        # None (or not below the time limit): never demote a slow query's worker
+        # None, 0 or not below the time limit: never demote a slow query's worker
         self.slow_after_s = slow_after_s if slow_after_s is not None and 0 < slow_after_s < timeout_s else None
         self._ctx = multiprocessing.get_context("spawn")
         self._cond = threading.Condition()
