@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SPARQL_ROW_CAP=int(os.environ.get("KG_SPARQL_ROW_CAP", "10000")),
         SPARQL_WORKERS=int(os.environ.get("KG_SPARQL_WORKERS", "2")),
         SPARQL_SLOW_AFTER_S=float(os.environ.get("KG_SPARQL_SLOW_AFTER", "0")),  # 0: off
+        SPARQL_WALL_LIMIT_S=float(os.environ.get("KG_SPARQL_WALL_LIMIT", "0")),  # 0: 3 x the time limit
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         SEARCH_ENABLED=True,
         MAPPINGS_DIR=None,  # the curator UI's mapping sets: $KG_MAPPINGS_DIR or ontologies/mappings

@@ -103,5 +103,6 @@ class Services:
                     row_cap=int(self.config["SPARQL_ROW_CAP"]),
                     workers=int(self.config["SPARQL_WORKERS"]),
                     slow_after_s=float(self.config.get("SPARQL_SLOW_AFTER_S", 0)),  # 0: off
+                    wall_limit_s=float(self.config.get("SPARQL_WALL_LIMIT_S", 0)),  # 0: 3 x timeout_s
                 )
             return self._sparql

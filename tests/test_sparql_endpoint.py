@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -531,6 +532,56 @@ def test_runaway_query_is_killed_while_others_still_run(server: Server, energy) 
     assert_reaped(sorted(killed))
     # the pool is whole again
     assert wrapper(server.url, "ASK {}", JSON).query().convert()["boolean"] is True
+
+
+def _starve(pid: int, seconds: float) -> threading.Thread:
+    """Take the CPU from a worker process for ``seconds`` (SIGSTOP, then SIGCONT), as a busy
+    server does to a query that waits for a core."""
+    os.kill(pid, signal.SIGSTOP)
+
+    def resume() -> None:
+        time.sleep(seconds)
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:  # killed at the wall-clock limit meanwhile
+            pass
+
+    thread = threading.Thread(target=resume)
+    thread.start()
+    return thread
+
+
+def test_time_limit_counts_the_query_s_cpu_time_not_its_wait_for_a_core(energy) -> None:  # type: ignore[no-untyped-def]
+    """A query that gets no CPU for twice its time limit is still answered (on a busy server it
+    shares the cores); the wall-clock limit (3 x by default, 4 s here) still ends one that cannot
+    progress, and its worker is replaced."""
+    executor = SparqlExecutor(data_dir=energy[0], timeout_s=1.0, row_cap=100, workers=1, wall_limit_s=4.0)
+    try:
+        warm = executor.run(COUNT_DATASETS, accept="application/sparql-results+json")
+        assert warm.status == 200, warm.error
+        (pid,) = executor.worker_pids()
+        resume = _starve(pid, 2.0)
+        started = time.monotonic()
+        answer = executor.run(COUNT_DATASETS, accept="application/sparql-results+json")
+        waited = time.monotonic() - started
+        resume.join()
+        assert answer.status == 200, answer.error
+        assert waited >= 1.9  # twice the time limit passed on the clock
+        assert json.loads(answer.body)["results"]["bindings"][0]["n"]["value"] == str(energy[1].stored)
+        assert executor.worker_pids() == [pid]  # the same worker: nothing was killed
+
+        resume = _starve(pid, 8.0)
+        started = time.monotonic()
+        stopped = executor.run(COUNT_DATASETS, accept="application/sparql-results+json")
+        waited = time.monotonic() - started
+        resume.join()
+        assert stopped.status == 503 and "exceeded the 4 s wall-clock limit" in (stopped.error or "")
+        assert 3.9 <= waited < 6.0
+        assert_reaped([pid])
+        again = executor.run(COUNT_DATASETS, accept="application/sparql-results+json")
+        assert again.status == 200 and executor.worker_pids() != [pid]
+    finally:
+        executor.close()
 
 
 # --- the query page and the examples ---------------------------------------------------------
