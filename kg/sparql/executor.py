@@ -19,7 +19,8 @@ by ingest read-only; the parent kills a worker whose query overruns its limits.
   small modules. Like every spawn-based pool, the server's main script must be import-safe
   (``if __name__ == "__main__":``); ``flask run``, gunicorn and pytest are.
 * Workers start lazily, on the first query that needs one, up to ``workers`` of them. A query
-  that finds them all busy waits up to ``queue_wait_s`` for one, then gets 503.
+  that finds them all busy waits up to ``queue_wait_s`` for one (by default the wall-clock
+  limit, as long as a query may hold a worker), then gets 503.
 * A worker killed at the time limit is reaped (no zombie) and replaced at once.
 * With ``slow_after_s`` (off by default), a query still running after it has its worker
   *demoted* to the lowest CPU priority (nice 19) until it ends: a runaway query then takes only
@@ -47,6 +48,7 @@ import os
 import threading
 import time
 import weakref
+from collections import deque
 from dataclasses import replace
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -173,15 +175,18 @@ class SparqlExecutor:
         self.timeout_s = float(timeout_s)
         self.row_cap = int(row_cap)
         self.workers = int(workers)
-        self.queue_wait_s = float(timeout_s if queue_wait_s is None else queue_wait_s)
         # None or 0: WALL_LIMIT_FACTOR x the time limit; never below the time limit itself
         wall = wall_limit_s if wall_limit_s else WALL_LIMIT_FACTOR * self.timeout_s
         self.wall_limit_s = max(float(wall), self.timeout_s)
+        # by default as long as a query may hold a worker: with every worker held by a runaway
+        # a waiting query gets the first one freed, not a 503 just before it is
+        self.queue_wait_s = float(self.wall_limit_s if queue_wait_s is None else queue_wait_s)
         # None, 0 or not below the time limit: never demote a slow query's worker
         self.slow_after_s = slow_after_s if slow_after_s is not None and 0 < slow_after_s < timeout_s else None
         self._ctx = multiprocessing.get_context("spawn")
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
+        self._line: deque[object] = deque()  # queries waiting for a worker, oldest first
         self._live: set[_Worker] = set()
         self._started = 0
         self._closed = False
@@ -369,23 +374,32 @@ class SparqlExecutor:
                 return None
 
     def _acquire(self) -> _Worker | None:
-        """An idle worker, a new one if the pool is not full, or None after queue_wait_s."""
+        """An idle worker, a new one if the pool is not full, or None after queue_wait_s.
+        Queries wait in line: a worker freed goes to the one that has waited longest, not to a
+        query that arrived meanwhile (a client resending runaways would otherwise keep it)."""
         deadline = time.monotonic() + self.queue_wait_s
+        ticket = object()
         with self._cond:
-            while not self._closed:
-                while self._idle:
-                    worker = self._idle.pop()
-                    if worker.process.is_alive():
-                        return worker
-                    self._live.discard(worker)  # died while idle (e.g. OOM killer)
-                    worker.stop(kill=True)
-                if len(self._live) < self.workers:
-                    return self._spawn()
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
-        return None
+            self._line.append(ticket)
+            try:
+                while not self._closed:
+                    if self._line[0] is ticket:
+                        while self._idle:
+                            worker = self._idle.pop()
+                            if worker.process.is_alive():
+                                return worker
+                            self._live.discard(worker)  # died while idle (e.g. OOM killer)
+                            worker.stop(kill=True)
+                        if len(self._live) < self.workers:
+                            return self._spawn()
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return None
+                    self._cond.wait(remaining)
+                return None
+            finally:
+                self._line.remove(ticket)
+                self._cond.notify_all()  # the next in line looks again
 
     def _spawn(self) -> _Worker:
         """Start a worker (caller holds the lock). Returns at once; readiness is awaited later."""
@@ -401,7 +415,7 @@ class SparqlExecutor:
             else:
                 self._idle.append(worker)
                 stop = False
-            self._cond.notify()
+            self._cond.notify_all()
         if stop:
             worker.stop(kill=True)
 
@@ -412,7 +426,7 @@ class SparqlExecutor:
             self._live.discard(worker)
             if replace_it and not self._closed:
                 self._idle.append(self._spawn())
-            self._cond.notify()
+            self._cond.notify_all()
 
 
 def dataset_clause(query: str) -> tuple[list[str], list[str]]:
