@@ -356,7 +356,7 @@ class SparqlExecutor:
             cpu_now = worker.cpu_seconds() if cpu_at_start is not None else None
             used = elapsed if cpu_now is None or cpu_at_start is None else cpu_now - cpu_at_start
             if used >= self.timeout_s:
-                how = "of CPU time" if cpu_now is not None else "(wall-clock)"
+                how = "of CPU time" if cpu_now is not None else "on the clock"
                 return f"query exceeded the {self.timeout_s:g} s time limit ({used:.1f} s {how})"
             if elapsed >= self.wall_limit_s:
                 return (
