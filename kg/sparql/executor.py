@@ -25,10 +25,11 @@ by ingest read-only; the parent kills a worker whose query overruns its limits.
 * With ``slow_after_s`` (off by default), a query still running after it has its worker
   *demoted* to the lowest CPU priority (nice 19) until it ends: a runaway query then takes only
   the CPU that ordinary queries, searches and pages leave idle while it waits for its time
-  limit. Measured (bench/RESULTS.md): during an attack ordinary p95 stays at its level without
-  one (1.0-1.4 s, against 2.9 s undemoted); but under a heavy ordinary load the legitimately
-  slow queries starve too and hit the time limit (8-11 503s in 60 s at 50 clients, none
-  undemoted), hence off unless an endpoint faces abuse. A demoted worker that answers is put
+  limit. Measured (bench/RESULTS.md): ordinary p95 under attack 424 ms, 538-724 ms undemoted.
+  With the old wall-clock limit, legitimately slow queries starved into it under a heavy
+  ordinary load (8-18 503s at 50 clients); with the CPU-time limit none did, but they wait
+  longer (p50 11.8 s against 6-9 s), hence still off unless an endpoint faces abuse (the
+  per-client limit is the first defence). A demoted worker that answers is put
   back to normal priority, or replaced where the system does not let a process raise a
   priority again.
 * ``close()`` stops every worker; it also runs at interpreter exit.
