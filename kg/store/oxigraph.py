@@ -74,6 +74,12 @@ class GraphStore:
 
         ``graphs`` maps graph IRI → N-Triples document; ``drop`` lists graphs to remove;
         ``new`` lists graphs known not to exist yet (no DROP needed: it costs ~0.5 ms each).
+
+        An existing graph is replaced by difference: only the triples it loses are deleted and
+        only those it gains are inserted, in the same one transaction. ``kg link`` rewrites a
+        links graph of ~535k triples that mostly stays the same; dropping and inserting it
+        whole took 55 s of a 108 s re-link (bench/RESULTS.md). A graph with blank nodes on
+        either side is dropped and inserted whole (blank nodes cannot be matched by value).
         """
         fresh = set(new)
         parts: list[str] = []
@@ -81,11 +87,30 @@ class GraphStore:
             parts.append(f"DROP SILENT GRAPH <{g}>")
         for g, ntriples in graphs.items():
             if g not in fresh:
+                delta = self._difference(g, ntriples)
+                if delta is not None:
+                    parts.extend(delta)
+                    continue
                 parts.append(f"DROP SILENT GRAPH <{g}>")
             if ntriples.strip():
                 parts.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{ntriples}\n}} }}")
         if parts:
             self.store.update(" ;\n".join(parts))
+
+    def _difference(self, graph: str, ntriples: str) -> list[str] | None:
+        """The updates that turn ``graph`` into ``ntriples`` (none when it holds them already),
+        or None where blank nodes make a difference meaningless."""
+        wanted = {q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)} if ntriples.strip() else set()
+        have = {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+        if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in wanted | have):
+            return None
+        gone, added = have - wanted, wanted - have
+        out = []
+        if gone:
+            out.append(f"DELETE DATA {{ GRAPH <{graph}> {{\n" + " .\n".join(map(str, gone)) + " .\n} }")
+        if added:
+            out.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + " .\n".join(map(str, added)) + " .\n} }")
+        return out
 
     def write_graphs(
         self, graphs: dict[str, list[str]], *, markers: dict[str, str], replace: Iterable[str] = ()
