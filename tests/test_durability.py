@@ -62,8 +62,10 @@ def test_kill_9_during_an_ingest_loses_and_doubles_nothing(inputs: Path, tmp_pat
 
     # SIGKILL part way through the store writes (batches of 250 records): the moment is found
     # from the clean run's duration, tried again later if the kill came before the first commit
-    # (the end of a run, after the last batch, is spent on alignment and the access views)
-    for attempt, fraction in enumerate((0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)):
+    # (the end of a run, after the last batch, is spent on alignment, the access views and the
+    # compaction of the first checkpoint: the window of batch commits is a fraction of the run,
+    # so the steps are fine)
+    for attempt, fraction in enumerate(f / 20 for f in range(3, 19)):
         crashed = tmp_path / f"crashed-{attempt}"
         proc = _kg("ingest", "--data-dir", str(crashed), str(inputs))
         time.sleep(took * fraction)

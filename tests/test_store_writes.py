@@ -3,10 +3,14 @@ text it was given (real records: the FCC's data.json catalog)."""
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 
 from kg.config import DataDir
+from kg.governance.views import STATE_GRAPH, VIEW_PREFIX, refresh
+from kg.linking.linker import link
 from kg.pipeline import Ingestor
 from kg.store.oxigraph import GraphStore
 from tests.conftest import corpus_path
@@ -80,3 +84,44 @@ def test_a_new_graph_and_a_dropped_one(store: GraphStore) -> None:
     assert len(_triples(store, graph)) == 1
     store.replace_graphs({}, drop=[graph])
     assert _triples(store, graph) == set()
+
+
+def _views(store: ox.Store) -> dict[str, set[ox.Triple]]:
+    views: dict[str, set[ox.Triple]] = {}
+    for q in store.quads_for_pattern(None, None, None, None):
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(VIEW_PREFIX):
+            views.setdefault(q.graph_name.value, set()).add(q.triple)
+    return views
+
+
+def test_views_changed_in_place_equal_views_built_anew(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A changed record and a re-link change the views by difference; the result is what a
+    build from nothing gives (every view, every triple)."""
+    catalog = json.loads(corpus_path("datajson-agencies/fcc.data.json").read_text(encoding="utf-8"))
+    source = tmp_path / "fcc"
+    source.mkdir()
+    data = tmp_path / "kg"
+    ingestor = Ingestor(data)
+    try:
+        (source / "fcc.data.json").write_text(json.dumps(catalog), encoding="utf-8")
+        ingestor.ingest([source])
+        link(data, top_k=3, store=ingestor.store)
+        ingestor.store.checkpoint(DataDir(data).checkpoints)
+        catalog["dataset"][0]["title"] += " (revised)"  # one record of the unit changes
+        (source / "fcc.data.json").write_text(json.dumps(catalog), encoding="utf-8")
+        assert ingestor.ingest([source]).stored == 1
+        link(data, top_k=2, store=ingestor.store)  # the links and their views change
+        ingestor.store.checkpoint(DataDir(data).checkpoints)
+        store = ingestor.store.store
+        in_place = _views(store)
+        assert any(v.startswith(f"{VIEW_PREFIX}m/links") for v in in_place)
+        store.update(
+            "".join(f"DROP GRAPH <{v}> ;\n" for v in in_place) + f"DROP SILENT GRAPH <{STATE_GRAPH}>"
+        )
+        refresh(store, data)
+        anew = _views(store)
+    finally:
+        ingestor.close()
+    assert in_place.keys() == anew.keys()
+    for view in anew:
+        assert in_place[view] == anew[view], view

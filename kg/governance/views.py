@@ -258,19 +258,24 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
         drop_stamps = [PUBLIC_VIEW]  # dirty until the class view is done: a crash means a full rebuild
     else:
         drop_stamps = []
+    # A view rebuilt in place is changed by difference (one record changed in a unit of 1,800, or
+    # a re-link that keeps most links: a few triples, not the whole view); its stamp goes first,
+    # so a crash part way leaves it unstamped and the next refresh diffs what is really there.
+    rebuilt = {v for v, _ in build if v in existing}
     if drop or stamps or drop_stamps:
         store.update(" ;\n".join(
-            [f"DROP SILENT GRAPH <{v}>" for v in dict.fromkeys(drop)]
+            [f"DROP SILENT GRAPH <{v}>" for v in dict.fromkeys(drop) if v not in rebuilt]
             + [f"DELETE WHERE {{ GRAPH <{STATE_GRAPH}> {{ <{v}> <{CW.viewStamp}> ?s }} }}"
                for v in dict.fromkeys((*drop, *stamps, *drop_stamps))]
         ))  # fmt: skip
     if build:
-        store.bulk_extend(
+        gains = _diff_in_place(store, build, rebuilt)
+        store.bulk_extend(itertools.chain(gains, (
             ox.Quad(t.subject, t.predicate, t.object, node)
-            for view, triples in build
+            for view, triples in build if view not in rebuilt
             for node in (ox.NamedNode(view),)
             for t in triples
-        )
+        )))  # fmt: skip
     if class_work:
         _update_public_view(store, old_graphs, member_graphs, touched, old_triples)
         stamps[PUBLIC_VIEW] = " ".join([SHARED_MARK, *public_members])
@@ -280,6 +285,23 @@ def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = 
     _mirror_policies(store, policies)  # the policies, for stewards' queries
     built = {v for v, _ in build}
     return {"built": len(built), "dropped": len(set(drop) - built), "kept": kept}
+
+
+def _diff_in_place(store: ox.Store, build: list[tuple[str, Iterable[ox.Triple]]], rebuilt: set[str]) -> list[ox.Quad]:
+    """Remove from each view in ``rebuilt`` (still holding its old triples) what it loses, and
+    return what it gains. Blank nodes are no obstacle: a view copies them from the store's own
+    graphs, labels and all."""
+    gains: list[ox.Quad] = []
+    for view, triples in build:
+        if view not in rebuilt:
+            continue
+        node = ox.NamedNode(view)
+        wanted = set(triples)
+        have = {q.triple for q in store.quads_for_pattern(None, None, None, node)}
+        for t in have - wanted:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, node))
+        gains.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in wanted - have)
+    return gains
 
 
 def _update_public_view(
