@@ -147,9 +147,10 @@ def _hashes(store: ox.Store) -> dict[str, str]:
 def refresh(store: ox.Store, data_dir: Path | str, policies: PolicySet | None = None) -> dict[str, int]:
     """Bring the view graphs and ``graph/policy`` up to date with the records and the policies.
 
-    Returns counts: views rebuilt, dropped, kept. Writes only what changed: stale views are
-    dropped in one update, rebuilt with one bulk load, and stamped last (a crash in between
-    leaves a view without its stamp, which the next refresh rebuilds).
+    Returns counts: views rebuilt, dropped, kept. Writes only what changed: the stamps of stale
+    views and the views no longer made go in one update; a stale view that stays loses and gains
+    only the triples that differ, new ones are bulk-loaded; stamps are written last (a crash in
+    between leaves a view without its stamp, which the next refresh rebuilds).
     """
     policies = load(data_dir) if policies is None else policies
     records = _records(store)
