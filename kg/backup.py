@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.config import DataDir
-from kg.store.oxigraph import GraphStore, latest_checkpoint
+from kg.store.oxigraph import GraphStore, compaction_marker, latest_checkpoint
 
 MANIFEST = "MANIFEST.json"
 _EXTRAS = ("curation", "users.json", "tokens.json", "secret_key", "harvest", "governance")
@@ -171,8 +171,7 @@ def restore(backup_dir: Path, data_dir: Path) -> BackupResult:
     if dirs.store.exists():
         dirs.store.rename(dirs.root / f"store.replaced-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**6}")
     incoming.rename(dirs.store)
-    # the compaction baseline was the replaced store's (kg.store.oxigraph.compact_if_grown)
-    dirs.store.with_name(dirs.store.name + ".compacted").unlink(missing_ok=True)
+    compaction_marker(dirs.store).unlink(missing_ok=True)  # the replaced store's compaction baseline
     raw_files = _copy_tree(backup_dir / "raw", dirs.raw) if (backup_dir / "raw").exists() else 0
     cache = backup_dir / "index" / "embeddings.sqlite"
     if cache.exists() and not (dirs.index / cache.name).exists():

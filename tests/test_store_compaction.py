@@ -17,7 +17,7 @@ from kg.config import DataDir
 from kg.export import canonical_hash
 from kg.namespaces import LINKS_GRAPH
 from kg.pipeline import Ingestor
-from kg.store.oxigraph import COMPACT_GROWTH, GraphStore, disk_bytes, latest_checkpoint
+from kg.store.oxigraph import COMPACT_GROWTH, GraphStore, compaction_marker, disk_bytes, latest_checkpoint
 from tests.conftest import corpus_path
 
 
@@ -43,7 +43,7 @@ def test_checkpoint_compacts_once_rewritten_graphs_have_grown_the_store(tmp_path
     finally:
         ingestor.close()
     dirs = DataDir(data)
-    marker = dirs.store.with_name(dirs.store.name + ".compacted")
+    marker = compaction_marker(dirs.store)
     assert marker.is_file()  # the ingest's checkpoint set the baseline
     store = GraphStore(dirs.store)
     try:

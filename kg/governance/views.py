@@ -69,6 +69,7 @@ from kg.namespaces import (
     record_graph,
     validation_graph,
 )
+from kg.store.oxigraph import graph_difference
 
 VIEW_PREFIX = f"{BASE}graph/view/"
 UNIT_VIEW = f"{VIEW_PREFIX}unit/"
@@ -297,11 +298,10 @@ def _diff_in_place(store: ox.Store, build: list[tuple[str, Iterable[ox.Triple]]]
         if view not in rebuilt:
             continue
         node = ox.NamedNode(view)
-        wanted = set(triples)
-        have = {q.triple for q in store.quads_for_pattern(None, None, None, node)}
-        for t in have - wanted:
+        gone, added = graph_difference(store, view, set(triples))
+        for t in gone:
             store.remove(ox.Quad(t.subject, t.predicate, t.object, node))
-        gains.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in wanted - have)
+        gains.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in added)
     return gains
 
 

@@ -39,6 +39,17 @@ def disk_bytes(path: Path) -> int:
     return total
 
 
+def compaction_marker(store_path: Path) -> Path:
+    """Where the store's size after its last compaction is kept (``{store}.compacted``)."""
+    return store_path.with_name(store_path.name + ".compacted")
+
+
+def graph_difference(store: ox.Store, graph: str, wanted: set[ox.Triple]) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """What ``graph`` holds that ``wanted`` does not, and what ``wanted`` adds to it."""
+    have = {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+    return have - wanted, wanted - have
+
+
 class GraphStore:
     """A thin wrapper over ``pyoxigraph.Store`` with the verbs the pipeline needs."""
 
@@ -101,10 +112,10 @@ class GraphStore:
         """The updates that turn ``graph`` into ``ntriples`` (none when it holds them already),
         or None where blank nodes make a difference meaningless."""
         wanted = {q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)} if ntriples.strip() else set()
-        have = {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
-        if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in wanted | have):
+        gone, added = graph_difference(self.store, graph, wanted)
+        # wanted | gone is every triple of either side: blank nodes there cannot be matched by value
+        if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in wanted | gone):
             return None
-        gone, added = have - wanted, wanted - have
         out = []
         if gone:
             out.append(f"DELETE DATA {{ GRAPH <{graph}> {{\n" + " .\n".join(map(str, gone)) + " .\n} }")
@@ -257,7 +268,7 @@ class GraphStore:
         (the size then is kept beside the store, ``{store}.compacted``; with none, as in a store
         made before this or restored from a backup, it compacts). Returns whether it compacted."""
         assert self.path is not None
-        marker = self.path.with_name(self.path.name + ".compacted")
+        marker = compaction_marker(self.path)
         size = disk_bytes(self.path)
         try:
             baseline = int(marker.read_text().split()[0])
